@@ -1,0 +1,28 @@
+package dev.streamjob.operator.flink;
+
+import java.net.URI;
+import java.util.Optional;
+
+/**
+ * Every call the operator makes to a JobManager's REST API (Flink docs: ops/rest_api). Each
+ * call has explicit connect and request timeouts set by the implementation; a call never blocks
+ * longer than those. Tests use a stateful fake of this interface; integration tests a real Flink.
+ */
+public interface FlinkRestClient {
+
+    /**
+     * {@code GET /jobs/:jobid}: the job's state and its vertices.
+     *
+     * @param restEndpoint base URL of the JobManager's REST API, e.g. {@code http://x-jobmanager.ns.svc:8081}
+     * @return empty when the JobManager answers but does not (yet) know the job (HTTP 404)
+     * @throws FlinkRestException when the JobManager cannot be reached in time or answers with an error
+     */
+    Optional<JobDetails> job(URI restEndpoint, String jobId) throws FlinkRestException;
+
+    /**
+     * {@code GET /jobs/:jobid/checkpoints}: checkpoint counts and the latest completed checkpoint.
+     *
+     * @throws FlinkRestException when the JobManager cannot be reached in time or answers with an error
+     */
+    CheckpointStatistics checkpoints(URI restEndpoint, String jobId) throws FlinkRestException;
+}

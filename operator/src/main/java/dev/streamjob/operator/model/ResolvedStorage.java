@@ -1,0 +1,68 @@
+package dev.streamjob.operator.model;
+
+import dev.streamjob.operator.api.v1alpha1.SecretKeysReference;
+import dev.streamjob.operator.api.v1alpha1.StorageSpec;
+import dev.streamjob.operator.api.v1alpha1.StreamJob;
+import dev.streamjob.operator.config.OperatorConfig;
+import java.util.Optional;
+
+/**
+ * A StreamJob's object store after defaults are applied: {@code spec.storage} first, then the
+ * operator's {@code streamjob.storage.*}. Empty optionals mean neither sets the field; the
+ * validator reports that as an error.
+ *
+ * @param endpoint S3 endpoint URL
+ * @param bucket bucket name
+ * @param prefix key prefix of this job's snapshots, without leading or trailing slash
+ * @param pathStyleAccess whether requests use path-style URLs
+ * @param credentials Secret and keys with the access key and secret key
+ */
+public record ResolvedStorage(Optional<String> endpoint, Optional<String> bucket, String prefix,
+        boolean pathStyleAccess, Optional<SecretKeysReference> credentials) {
+
+    /** Applies the operator's defaults to the StreamJob's storage. */
+    public static ResolvedStorage of(StreamJob job, OperatorConfig config) {
+        StorageSpec spec = job.getSpec().getStorage() == null ? new StorageSpec() : job.getSpec().getStorage();
+        OperatorConfig.Storage defaults = config.storage();
+        String prefix = spec.getPrefix() != null && !spec.getPrefix().isBlank()
+                ? trimSlashes(spec.getPrefix())
+                : job.getMetadata().getNamespace() + "/" + job.getMetadata().getName();
+        Optional<SecretKeysReference> credentials = Optional.ofNullable(spec.getCredentialsSecret())
+                .or(() -> defaults.credentialsSecret().map(SecretKeysReference::new));
+        return new ResolvedStorage(
+                nonBlank(spec.getEndpoint()).or(defaults::endpoint),
+                nonBlank(spec.getBucket()).or(defaults::bucket),
+                prefix,
+                spec.getPathStyleAccess() != null ? spec.getPathStyleAccess() : defaults.pathStyleAccess(),
+                credentials);
+    }
+
+    /** {@code s3://<bucket>/<prefix>/checkpoints}: Flink's {@code execution.checkpointing.dir}. */
+    public String checkpointDirectory() {
+        return uri("checkpoints");
+    }
+
+    /** {@code s3://<bucket>/<prefix>/savepoints}: Flink's {@code execution.checkpointing.savepoint-dir}. */
+    public String savepointDirectory() {
+        return uri("savepoints");
+    }
+
+    private String uri(String leaf) {
+        return "s3://" + bucket.orElseThrow() + "/" + prefix + "/" + leaf;
+    }
+
+    private static Optional<String> nonBlank(String value) {
+        return Optional.ofNullable(value).filter(v -> !v.isBlank());
+    }
+
+    private static String trimSlashes(String value) {
+        String v = value;
+        while (v.startsWith("/")) {
+            v = v.substring(1);
+        }
+        while (v.endsWith("/")) {
+            v = v.substring(0, v.length() - 1);
+        }
+        return v;
+    }
+}

@@ -1,0 +1,254 @@
+package dev.streamjob.operator.status;
+
+import dev.streamjob.operator.api.v1alpha1.CheckpointInfo;
+import dev.streamjob.operator.api.v1alpha1.JobState;
+import dev.streamjob.operator.api.v1alpha1.StreamJob;
+import dev.streamjob.operator.api.v1alpha1.StreamJobStatus;
+import dev.streamjob.operator.flink.CheckpointStatistics;
+import dev.streamjob.operator.flink.JobDetails;
+import dev.streamjob.operator.model.StreamJobResources;
+import dev.streamjob.operator.observer.ObservedState;
+import dev.streamjob.operator.observer.ObservedState.ContainerProblem;
+import dev.streamjob.operator.validation.FieldError;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Computes a StreamJob's status from what was observed, as a pure function (no client, no clock:
+ * {@code now} is passed in). Conditions follow the Kubernetes API conventions:
+ * {@code lastTransitionTime} changes only when a condition's status changes, and each carries the
+ * {@code observedGeneration} it was computed for.
+ */
+public final class StatusComputer {
+
+    /** Largest condition message kept; longer ones are cut (Kubernetes allows 32768). */
+    static final int MAX_MESSAGE = 4096;
+    /**
+     * The launcher's termination message for a script Flink rejected starts
+     * {@code statement <n> (line <l>): } (runtime-image/README.md).
+     */
+    private static final Pattern SQL_REJECTION = Pattern.compile("^statement \\d+ \\(line \\d+\\): ", Pattern.MULTILINE);
+
+    private StatusComputer() {
+    }
+
+    /**
+     * The status for this reconcile.
+     *
+     * @param errors validation errors of the current spec; when non-empty the cluster was not touched
+     * @param observed the cluster as observed after acting
+     * @param now time of the reconcile, for {@code lastTransitionTime}
+     */
+    public static StreamJobStatus compute(StreamJob job, List<FieldError> errors, ObservedState observed, Instant now) {
+        StreamJobStatus previous = job.getStatus() == null ? new StreamJobStatus() : job.getStatus();
+        long generation = job.getMetadata().getGeneration() == null ? 0 : job.getMetadata().getGeneration();
+        StreamJobStatus status = new StreamJobStatus();
+        status.setObservedGeneration(generation);
+        status.setJobId(StreamJobResources.jobId(job));
+        status.setSelector(StreamJobResources.taskManagerSelector(job));
+        status.setLastCheckpoint(lastCheckpoint(observed).orElse(previous.getLastCheckpoint()));
+        status.setReadyTaskManagers(observed.taskManager()
+                .map(d -> d.getStatus() == null || d.getStatus().getReadyReplicas() == null ? 0 : d.getStatus().getReadyReplicas())
+                .orElse(0));
+
+        Conditions conditions = new Conditions();
+        Optional<String> sqlRejection = observed.jobManagerProblem()
+                .filter(p -> job.getSpec().getJob().getSql() != null)
+                .map(ContainerProblem::message)
+                .flatMap(StatusComputer::sqlRejection);
+        if (!errors.isEmpty()) {
+            String message = errors.stream().map(FieldError::toString).collect(Collectors.joining("; "));
+            conditions.specValid = condition(ConditionType.SpecValid, false, Reason.InvalidSpec, message);
+            conditions.degraded = condition(ConditionType.Degraded, true, Reason.InvalidSpec,
+                    "the spec cannot be applied; the cluster was left as it was: " + message);
+            conditions.progressing = condition(ConditionType.Progressing, false, Reason.InvalidSpec,
+                    "waiting for a valid spec");
+        } else if (sqlRejection.isPresent()) {
+            conditions.specValid = condition(ConditionType.SpecValid, false, Reason.SqlRejected,
+                    "spec.job.sql: " + sqlRejection.get());
+        } else {
+            conditions.specValid = condition(ConditionType.SpecValid, true, Reason.SpecAccepted, "");
+        }
+
+        describeJob(job, observed, status, conditions);
+        status.setConditions(conditions.list(previous.getConditions(), generation, now));
+        return status;
+    }
+
+    /** Fills job state, parallelism and the Ready / Progressing / Degraded conditions not yet set. */
+    private static void describeJob(StreamJob job, ObservedState observed, StreamJobStatus status, Conditions c) {
+        if (job.getSpec().getJob().getState() == JobState.SUSPENDED) {
+            status.setJobState("SUSPENDED");
+            status.setParallelism(0);
+            c.setIfAbsent(condition(ConditionType.Ready, false, Reason.Suspended, "spec.job.state is suspended"));
+            c.setIfAbsent(condition(ConditionType.Progressing, false, Reason.Suspended, "spec.job.state is suspended"));
+            c.setIfAbsent(condition(ConditionType.Degraded, false, Reason.AsExpected, ""));
+            return;
+        }
+        Optional<ContainerProblem> jobManagerProblem = observed.jobManagerProblem();
+        Optional<ContainerProblem> taskManagerProblem = observed.taskManagerProblem();
+        ObservedState.FlinkObservation flink = observed.flink();
+        if (flink instanceof ObservedState.Job running) {
+            JobDetails details = running.details();
+            status.setJobState(details.state());
+            status.setParallelism(details.parallelism());
+            describeFlinkJob(details, c);
+        } else {
+            status.setJobState(flink instanceof ObservedState.Unreachable && rolledOut(observed) ? "UNKNOWN" : "DEPLOYING");
+            status.setParallelism(0);
+        }
+        if (jobManagerProblem.isPresent()) {
+            ContainerProblem p = jobManagerProblem.get();
+            c.setIfAbsent(condition(ConditionType.Degraded, true, Reason.JobManagerFailing, describe("JobManager", p)));
+            c.setIfAbsent(condition(ConditionType.Ready, false, Reason.JobManagerFailing, describe("JobManager", p)));
+            c.setIfAbsent(condition(ConditionType.Progressing, false, Reason.JobManagerFailing, "the JobManager cannot run"));
+            return;
+        }
+        if (taskManagerProblem.isPresent()) {
+            ContainerProblem p = taskManagerProblem.get();
+            c.setIfAbsent(condition(ConditionType.Degraded, true, Reason.TaskManagerFailing, describe("TaskManager", p)));
+        }
+        if (flink instanceof ObservedState.Unreachable unreachable) {
+            if (rolledOut(observed)) {
+                c.setIfAbsent(condition(ConditionType.Ready, false, Reason.FlinkRestUnavailable, unreachable.message()));
+                c.setIfAbsent(condition(ConditionType.Progressing, false, Reason.FlinkRestUnavailable, unreachable.message()));
+            } else {
+                c.setIfAbsent(condition(ConditionType.Ready, false, Reason.Deploying, "the JobManager is starting"));
+                c.setIfAbsent(condition(ConditionType.Progressing, true, Reason.Deploying, "the JobManager is starting"));
+            }
+        } else if (!(flink instanceof ObservedState.Job)) {
+            String message = flink instanceof ObservedState.JobNotFound
+                    ? "the JobManager runs; the job is being submitted"
+                    : "creating the Flink pods";
+            Reason reason = flink instanceof ObservedState.JobNotFound ? Reason.JobStarting : Reason.Deploying;
+            c.setIfAbsent(condition(ConditionType.Ready, false, reason, message));
+            c.setIfAbsent(condition(ConditionType.Progressing, true, reason, message));
+        }
+        c.setIfAbsent(condition(ConditionType.Degraded, false, Reason.AsExpected, ""));
+    }
+
+    private static void describeFlinkJob(JobDetails details, Conditions c) {
+        String state = details.state();
+        if (details.allTasksRunning()) {
+            c.setIfAbsent(condition(ConditionType.Ready, true, Reason.JobRunning,
+                    "job running with parallelism " + details.parallelism()));
+            c.setIfAbsent(condition(ConditionType.Progressing, false, Reason.JobRunning, ""));
+            return;
+        }
+        switch (state) {
+            case "FAILED" -> {
+                c.setIfAbsent(condition(ConditionType.Degraded, true, Reason.JobFailed, "the Flink job failed"));
+                c.setIfAbsent(condition(ConditionType.Ready, false, Reason.JobFailed, "the Flink job failed"));
+                c.setIfAbsent(condition(ConditionType.Progressing, false, Reason.JobFailed, "the Flink job failed"));
+            }
+            case "FAILING", "RESTARTING" -> {
+                c.setIfAbsent(condition(ConditionType.Degraded, true, Reason.JobRestarting,
+                        "Flink is restarting the job after a failure"));
+                c.setIfAbsent(condition(ConditionType.Ready, false, Reason.JobRestarting, "job " + state));
+                c.setIfAbsent(condition(ConditionType.Progressing, true, Reason.JobRestarting, "job " + state));
+            }
+            case "CANCELED", "CANCELLING" -> {
+                c.setIfAbsent(condition(ConditionType.Degraded, true, Reason.JobCanceled, "the job was cancelled outside the operator"));
+                c.setIfAbsent(condition(ConditionType.Ready, false, Reason.JobCanceled, "job " + state));
+                c.setIfAbsent(condition(ConditionType.Progressing, false, Reason.JobCanceled, "job " + state));
+            }
+            case "FINISHED" -> {
+                c.setIfAbsent(condition(ConditionType.Ready, false, Reason.JobFinished, "the job finished"));
+                c.setIfAbsent(condition(ConditionType.Progressing, false, Reason.JobFinished, "the job finished"));
+            }
+            default -> {
+                String message = "job " + state + ", tasks starting";
+                c.setIfAbsent(condition(ConditionType.Ready, false, Reason.JobStarting, message));
+                c.setIfAbsent(condition(ConditionType.Progressing, true, Reason.JobStarting, message));
+            }
+        }
+    }
+
+    /** Whether the Deployments report their rollout complete; false while they have no status. */
+    private static boolean rolledOut(ObservedState observed) {
+        return observed.jobManager().map(StatusComputer::rolledOut).orElse(false);
+    }
+
+    private static boolean rolledOut(Deployment d) {
+        if (d.getStatus() == null || d.getStatus().getObservedGeneration() == null) {
+            return false;
+        }
+        int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+        Integer ready = d.getStatus().getReadyReplicas();
+        Integer updated = d.getStatus().getUpdatedReplicas();
+        return d.getStatus().getObservedGeneration() >= d.getMetadata().getGeneration()
+                && ready != null && ready >= replicas && updated != null && updated >= replicas;
+    }
+
+    private static Optional<CheckpointInfo> lastCheckpoint(ObservedState observed) {
+        if (!(observed.flink() instanceof ObservedState.Job job)) {
+            return Optional.empty();
+        }
+        return job.checkpoints()
+                .flatMap(CheckpointStatistics::latestCompleted)
+                .map(c -> new CheckpointInfo(c.id(), c.externalPath(),
+                        DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochMilli(c.completedAtMillis()))));
+    }
+
+    /** The rejection written by the launcher, if the termination message is one. */
+    static Optional<String> sqlRejection(String terminationMessage) {
+        Matcher m = SQL_REJECTION.matcher(terminationMessage);
+        return m.find() ? Optional.of(terminationMessage.substring(m.start()).strip()) : Optional.empty();
+    }
+
+    private static String describe(String component, ContainerProblem p) {
+        StringBuilder s = new StringBuilder(component).append(" container ").append(p.reason() == null ? "failed" : p.reason());
+        p.exitCode().ifPresent(code -> s.append(", exit code ").append(code));
+        s.append(", ").append(p.restarts()).append(" restarts");
+        if (!p.message().isBlank()) {
+            s.append(": ").append(p.message().strip());
+        }
+        return s.toString();
+    }
+
+    private static Condition condition(ConditionType type, boolean status, Reason reason, String message) {
+        String text = message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE - 3) + "..." : message;
+        return new ConditionBuilder().withType(type.name()).withStatus(status ? "True" : "False")
+                .withReason(reason.name()).withMessage(text).build();
+    }
+
+    /** The four conditions being computed; the first one set for a type wins. */
+    private static final class Conditions {
+        Condition ready;
+        Condition progressing;
+        Condition degraded;
+        Condition specValid;
+
+        void setIfAbsent(Condition c) {
+            switch (ConditionType.valueOf(c.getType())) {
+                case Ready -> ready = ready == null ? c : ready;
+                case Progressing -> progressing = progressing == null ? c : progressing;
+                case Degraded -> degraded = degraded == null ? c : degraded;
+                case SpecValid -> specValid = specValid == null ? c : specValid;
+            }
+        }
+
+        List<Condition> list(List<Condition> previous, long generation, Instant now) {
+            List<Condition> out = new ArrayList<>();
+            for (Condition c : new Condition[] {ready, progressing, degraded, specValid}) {
+                Optional<Condition> before = previous == null ? Optional.empty()
+                        : previous.stream().filter(p -> c.getType().equals(p.getType())).findFirst();
+                c.setObservedGeneration(generation);
+                c.setLastTransitionTime(before.filter(p -> c.getStatus().equals(p.getStatus()))
+                        .map(Condition::getLastTransitionTime)
+                        .orElse(DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))));
+                out.add(c);
+            }
+            return out;
+        }
+    }
+}
