@@ -136,9 +136,14 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
         return UpdateControl.patchStatus(statusPatch(job, status));
     }
 
-    /** A copy of the StreamJob carrying only what a status patch needs. */
+    /**
+     * A copy of the StreamJob carrying only what a status patch needs: no spec, so a patch can
+     * never write defaults over the user's spec (an API server without a status subresource, like
+     * the mock server, would merge it).
+     */
     private static StreamJob statusPatch(StreamJob job, StreamJobStatus status) {
         StreamJob patch = new StreamJob();
+        patch.setSpec(null);
         patch.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
                 .withName(job.getMetadata().getName())
                 .withNamespace(job.getMetadata().getNamespace())

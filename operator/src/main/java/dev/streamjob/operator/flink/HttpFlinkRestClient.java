@@ -2,9 +2,6 @@ package dev.streamjob.operator.flink;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.streamjob.operator.config.OperatorConfig;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -26,18 +23,11 @@ import java.util.Optional;
  * {@code streamjob.flink.*}. Responses are read as JSON trees, so fields Flink adds in newer
  * versions are ignored.
  */
-@ApplicationScoped
 public class HttpFlinkRestClient implements FlinkRestClient {
 
     private final HttpClient http;
     private final Duration requestTimeout;
     private final ObjectMapper json = new ObjectMapper();
-
-    /** A client with the timeouts of the operator's configuration. */
-    @Inject
-    public HttpFlinkRestClient(OperatorConfig config) {
-        this(config.flink().connectTimeout(), config.flink().requestTimeout());
-    }
 
     /** A client with explicit timeouts. */
     public HttpFlinkRestClient(Duration connectTimeout, Duration requestTimeout) {

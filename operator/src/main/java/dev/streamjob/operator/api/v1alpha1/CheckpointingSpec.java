@@ -1,6 +1,7 @@
 package dev.streamjob.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
@@ -24,8 +25,10 @@ public class CheckpointingSpec {
 
     @Default("EXACTLY_ONCE")
     @JsonPropertyDescription("EXACTLY_ONCE or AT_LEAST_ONCE.")
-    // An unknown value reads as null and is reported by the validator instead of failing the informer.
+    // An unknown value reads as null, kept null through copies, and is reported by the validator
+    // instead of failing the informer.
     @JsonFormat(with = JsonFormat.Feature.READ_UNKNOWN_ENUM_VALUES_AS_NULL)
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     private CheckpointingMode mode = CheckpointingMode.EXACTLY_ONCE;
 
     @Pattern(DURATION_PATTERN)

@@ -1,6 +1,7 @@
 package dev.streamjob.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -43,14 +44,18 @@ public class JobSpec {
 
     @Default("running")
     @JsonPropertyDescription("Desired lifecycle state: running or suspended.")
-    // An unknown value reads as null and is reported by the validator instead of failing the informer.
+    // An unknown value reads as null, kept null through copies, and is reported by the validator
+    // instead of failing the informer.
     @JsonFormat(with = JsonFormat.Feature.READ_UNKNOWN_ENUM_VALUES_AS_NULL)
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     private JobState state = JobState.RUNNING;
 
     @Default("savepoint")
     @JsonPropertyDescription("How state is carried over a spec change: savepoint, last-state or stateless.")
-    // An unknown value reads as null and is reported by the validator instead of failing the informer.
+    // An unknown value reads as null, kept null through copies, and is reported by the validator
+    // instead of failing the informer.
     @JsonFormat(with = JsonFormat.Feature.READ_UNKNOWN_ENUM_VALUES_AS_NULL)
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     private UpgradeMode upgradeMode = UpgradeMode.SAVEPOINT;
 
     @Default("false")
