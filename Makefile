@@ -1,0 +1,27 @@
+# StreamJob Operator: the commands of README.md. Everything goes through Maven; the first run
+# downloads dependencies from Maven Central into ~/.m2 (cached for later runs).
+MVN ?= mvn -B -ntp
+DEMO_ARGS ?= --duration 120
+
+.PHONY: test build demo crds clean
+
+## test: every test: unit, operator (mock API server), runtime and integration (real Flink, Kafka, S3)
+test:
+	$(MVN) verify
+
+## build: compile and assemble the runtime (runtime-image/target/flink) without running tests
+build:
+	$(MVN) -DskipTests install
+
+## demo: the example StreamJob on generated orders, with local Kafka and S3, printing live aggregates
+demo: build
+	$(MVN) -q -pl operator exec:java@demo -Dexec.args="$(DEMO_ARGS)"
+
+## crds: regenerate crds/ (and the chart's copy) from the Java API types
+crds:
+	$(MVN) -q -pl operator -am -DskipTests package -Dcrd.check.skip=true
+	cp operator/target/kubernetes/streamjobs.streamjob.dev-v1.yml crds/
+	cp operator/target/kubernetes/streamjobs.streamjob.dev-v1.yml charts/streamjob-operator/crds/
+
+clean:
+	$(MVN) -q clean
