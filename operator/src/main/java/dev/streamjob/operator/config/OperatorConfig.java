@@ -28,7 +28,7 @@ public interface OperatorConfig {
     Resources jobManager();
 
     /** Default TaskManager resources. */
-    TaskManagerResources taskManager();
+    Resources taskManager();
 
     /** How the operator talks to Flink's REST API. */
     Flink flink();
@@ -58,10 +58,6 @@ public interface OperatorConfig {
         /** Memory request and limit = Flink process size, e.g. {@code 1Gi}. */
         @WithDefault("1Gi")
         String memory();
-    }
-
-    /** TaskManager resources. */
-    interface TaskManagerResources extends Resources {
     }
 
     /** Flink REST client settings. */

@@ -1,6 +1,7 @@
 package dev.streamjob.operator.model;
 
 import dev.streamjob.operator.api.v1alpha1.CheckpointingSpec;
+import dev.streamjob.operator.api.v1alpha1.ProcessResources;
 import dev.streamjob.operator.api.v1alpha1.StreamJob;
 import dev.streamjob.operator.api.v1alpha1.StreamJobSpec;
 import dev.streamjob.operator.config.OperatorConfig;
@@ -64,6 +65,8 @@ public final class FlinkConfig {
         });
         storage.endpoint().ifPresent(endpoint -> conf.put("s3.endpoint", endpoint));
         conf.put("s3.path.style.access", String.valueOf(storage.pathStyleAccess()));
+        // An explicit region keeps the S3 client from asking the EC2 metadata endpoint for one.
+        conf.put("s3.endpoint.region", storage.region());
         return conf;
     }
 
@@ -79,16 +82,16 @@ public final class FlinkConfig {
 
     /** JobManager memory: {@code spec.jobManager.memory} or the operator's default. */
     public static Quantity jobManagerMemory(StreamJobSpec spec, OperatorConfig config) {
-        return spec.getJobManager() != null && spec.getJobManager().getMemory() != null
-                ? spec.getJobManager().getMemory()
-                : new Quantity(config.jobManager().memory());
+        return memory(spec.getJobManager(), config.jobManager());
     }
 
     /** TaskManager memory: {@code spec.taskManager.memory} or the operator's default. */
     public static Quantity taskManagerMemory(StreamJobSpec spec, OperatorConfig config) {
-        return spec.getTaskManager() != null && spec.getTaskManager().getMemory() != null
-                ? spec.getTaskManager().getMemory()
-                : new Quantity(config.taskManager().memory());
+        return memory(spec.getTaskManager(), config.taskManager());
+    }
+
+    private static Quantity memory(ProcessResources resources, OperatorConfig.Resources defaults) {
+        return resources != null && resources.getMemory() != null ? resources.getMemory() : new Quantity(defaults.memory());
     }
 
     /** Task slots per TaskManager ({@code spec.taskManager.slots}, default 1). */
@@ -137,6 +140,7 @@ public final class FlinkConfig {
         keys.put("execution.savepoint.ignore-unclaimed-state", "spec.job.allowNonRestoredState");
         keys.put("s3.endpoint", "spec.storage.endpoint");
         keys.put("s3.path.style.access", "spec.storage.pathStyleAccess");
+        keys.put("s3.endpoint.region", "spec.storage.region");
         keys.put("s3.access-key", "spec.storage.credentialsSecret");
         keys.put("s3.secret-key", "spec.storage.credentialsSecret");
         keys.put("s3.access.key", "spec.storage.credentialsSecret");

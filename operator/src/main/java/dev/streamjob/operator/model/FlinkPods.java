@@ -1,5 +1,6 @@
 package dev.streamjob.operator.model;
 
+import dev.streamjob.operator.api.v1alpha1.ProcessResources;
 import dev.streamjob.operator.api.v1alpha1.SecretKeysReference;
 import dev.streamjob.operator.api.v1alpha1.StreamJob;
 import dev.streamjob.operator.api.v1alpha1.StreamJobSpec;
@@ -137,14 +138,9 @@ public final class FlinkPods {
     }
 
     private static Quantity cpu(StreamJobSpec spec, OperatorConfig config, Component component) {
-        if (component == Component.JOBMANAGER) {
-            return spec.getJobManager() != null && spec.getJobManager().getCpu() != null
-                    ? spec.getJobManager().getCpu()
-                    : new Quantity(config.jobManager().cpu());
-        }
-        return spec.getTaskManager() != null && spec.getTaskManager().getCpu() != null
-                ? spec.getTaskManager().getCpu()
-                : new Quantity(config.taskManager().cpu());
+        ProcessResources resources = component == Component.JOBMANAGER ? spec.getJobManager() : spec.getTaskManager();
+        OperatorConfig.Resources defaults = component == Component.JOBMANAGER ? config.jobManager() : config.taskManager();
+        return resources != null && resources.getCpu() != null ? resources.getCpu() : new Quantity(defaults.cpu());
     }
 
     private static List<EnvVar> env(StreamJob job, OperatorConfig config) {
@@ -153,6 +149,8 @@ public final class FlinkPods {
                 .withNewValueFrom().withNewFieldRef().withFieldPath("status.podIP").endFieldRef().endValueFrom()
                 .build());
         env.add(new EnvVarBuilder().withName("FLINK_CONF_DIR").withValue(StreamJobResources.CONF_DIR).build());
+        // Credentials come from the Secret only; never let the AWS SDK probe the EC2 metadata endpoint.
+        env.add(new EnvVarBuilder().withName("AWS_EC2_METADATA_DISABLED").withValue("true").build());
         ResolvedStorage.of(job, config).credentials().ifPresent(secret -> {
             env.add(secretEnv(S3_ACCESS_KEY_ENV, secret.getName(), keyOr(secret.getAccessKeyKey(), SecretKeysReference.DEFAULT_ACCESS_KEY_KEY)));
             env.add(secretEnv(S3_SECRET_KEY_ENV, secret.getName(), keyOr(secret.getSecretKeyKey(), SecretKeysReference.DEFAULT_SECRET_KEY_KEY)));

@@ -14,11 +14,15 @@ import java.util.Optional;
  * @param endpoint S3 endpoint URL
  * @param bucket bucket name
  * @param prefix key prefix of this job's snapshots, without leading or trailing slash
+ * @param region signing region ({@code us-east-1} unless set)
  * @param pathStyleAccess whether requests use path-style URLs
  * @param credentials Secret and keys with the access key and secret key
  */
 public record ResolvedStorage(Optional<String> endpoint, Optional<String> bucket, String prefix,
-        boolean pathStyleAccess, Optional<SecretKeysReference> credentials) {
+        String region, boolean pathStyleAccess, Optional<SecretKeysReference> credentials) {
+
+    /** Region used when none is set: what MinIO and most S3-compatible stores expect. */
+    public static final String DEFAULT_REGION = "us-east-1";
 
     /** Applies the operator's defaults to the StreamJob's storage. */
     public static ResolvedStorage of(StreamJob job, OperatorConfig config) {
@@ -33,6 +37,7 @@ public record ResolvedStorage(Optional<String> endpoint, Optional<String> bucket
                 nonBlank(spec.getEndpoint()).or(defaults::endpoint),
                 nonBlank(spec.getBucket()).or(defaults::bucket),
                 prefix,
+                nonBlank(spec.getRegion()).orElse(DEFAULT_REGION),
                 spec.getPathStyleAccess() != null ? spec.getPathStyleAccess() : defaults.pathStyleAccess(),
                 credentials);
     }

@@ -67,6 +67,7 @@ class DesiredResourcesTest {
                 "execution.checkpointing.externalized-checkpoint-retention: \"RETAIN_ON_CANCELLATION\"\n",
                 "s3.endpoint: \"http://minio.minio.svc:9000\"\n",
                 "s3.path.style.access: \"true\"\n",
+                "s3.endpoint.region: \"us-east-1\"\n",
                 "jobmanager.rpc.address: \"orders-jobmanager\"\n",
                 "jobmanager.memory.process.size: \"1024m\"\n",
                 "taskmanager.numberOfTaskSlots: \"1\"\n",

@@ -22,6 +22,9 @@ public class StorageSpec {
     @JsonPropertyDescription("Key prefix of this job's snapshots; defaults to <namespace>/<name>.")
     private String prefix;
 
+    @JsonPropertyDescription("Signing region; S3-compatible stores such as MinIO accept the default us-east-1.")
+    private String region;
+
     @JsonPropertyDescription("Path-style requests (http://host/bucket/key), as MinIO expects. Default true.")
     private Boolean pathStyleAccess;
 
@@ -50,6 +53,14 @@ public class StorageSpec {
 
     public void setPrefix(String prefix) {
         this.prefix = prefix;
+    }
+
+    public String getRegion() {
+        return region;
+    }
+
+    public void setRegion(String region) {
+        this.region = region;
     }
 
     public Boolean getPathStyleAccess() {
