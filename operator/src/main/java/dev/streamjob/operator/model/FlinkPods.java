@@ -149,6 +149,8 @@ public final class FlinkPods {
                 .withNewValueFrom().withNewFieldRef().withFieldPath("status.podIP").endFieldRef().endValueFrom()
                 .build());
         env.add(new EnvVarBuilder().withName("FLINK_CONF_DIR").withValue(StreamJobResources.CONF_DIR).build());
+        // Where the launcher writes Flink's rejection of the job: the container's terminationMessagePath.
+        env.add(new EnvVarBuilder().withName("STREAMJOB_TERMINATION_LOG").withValue(StreamJobResources.TERMINATION_LOG).build());
         // Credentials come from the Secret only; never let the AWS SDK probe the EC2 metadata endpoint.
         env.add(new EnvVarBuilder().withName("AWS_EC2_METADATA_DISABLED").withValue("true").build());
         ResolvedStorage.of(job, config).credentials().ifPresent(secret -> {
