@@ -126,6 +126,24 @@ public final class OrderGenerator {
      * @throws IllegalStateException if Kafka fails or times out (60 s); the transaction is aborted
      */
     public static OrderBatch produce(String bootstrapServers, OrderBatch batch) {
+        return produceRange(bootstrapServers, batch, 0, batch.orders().size());
+    }
+
+    /**
+     * Writes orders {@code from} (inclusive) to {@code to} (exclusive) of {@code batch} in one Kafka
+     * transaction, each to the partition it has in the whole batch, and the flush records only
+     * when {@code to} is the end of the batch: a batch written in parts reaches Kafka exactly as
+     * if written at once (tests use it to change the world between the parts).
+     *
+     * @return {@code batch}
+     * @throws IllegalArgumentException if the range is outside the batch, or as {@link #produce}
+     * @throws IllegalStateException as {@link #produce}
+     */
+    public static OrderBatch produceRange(String bootstrapServers, OrderBatch batch, int from, int to) {
+        if (from < 0 || to > batch.orders().size() || from > to) {
+            throw new IllegalArgumentException("range [" + from + ", " + to + ") is outside the batch of "
+                    + batch.orders().size() + " orders");
+        }
         int actual = partitionCount(bootstrapServers, batch.topic())
                 .orElseThrow(() -> new IllegalArgumentException("topic " + batch.topic() + " does not exist"));
         if (actual != batch.partitions()) {
@@ -138,10 +156,10 @@ public final class OrderGenerator {
             try {
                 producer.initTransactions();
                 producer.beginTransaction();
-                for (int i = 0; i < batch.orders().size(); i++) {
+                for (int i = from; i < to; i++) {
                     producer.send(record(batch.topic(), batch.partitionOf(i), batch.orders().get(i)));
                 }
-                for (int p = 0; p < batch.partitions(); p++) {
+                for (int p = 0; to == batch.orders().size() && p < batch.partitions(); p++) {
                     producer.send(record(batch.topic(), p, batch.flushes().get(p)));
                 }
                 producer.commitTransaction();

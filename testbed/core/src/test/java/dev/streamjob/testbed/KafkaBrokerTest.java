@@ -71,6 +71,21 @@ class KafkaBrokerTest {
     }
 
     @Test
+    void aBatchWrittenInPartsReadsBackAsTheWholeBatch() throws TimeoutException {
+        kafka.createTopic("orders-parts", 2);
+        OrderBatch batch = OrderGenerator.batch("orders-parts", 2, 5, 100, START, Duration.ofMillis(100));
+
+        OrderGenerator.produceRange(kafka.bootstrapServers(), batch, 0, 40);
+        assertEquals(40, CommittedRecords.readAll(kafka.bootstrapServers(), "orders-parts", READ_TIMEOUT).size());
+        OrderGenerator.produceRange(kafka.bootstrapServers(), batch, 40, 100);
+
+        List<String> values = CommittedRecords.readAll(kafka.bootstrapServers(), "orders-parts", READ_TIMEOUT);
+        assertEquals(sortedJson(batch.records()), values.stream().sorted().toList());
+        assertThrows(IllegalArgumentException.class,
+                () -> OrderGenerator.produceRange(kafka.bootstrapServers(), batch, 60, 101));
+    }
+
+    @Test
     void abortedTransactionsAreInvisible() throws TimeoutException {
         kafka.createTopic("orders-aborted", 1);
         try (Producer<String, String> producer = new KafkaProducer<>(Map.of(
