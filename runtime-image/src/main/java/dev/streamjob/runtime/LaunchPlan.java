@@ -56,6 +56,8 @@ public record LaunchPlan(Map<String, String> environment, List<String> command) 
      * Plans the Flink process for a parsed command line.
      *
      * @param arguments the launcher's command line
+     * @param restorePoint what the JobManager's job resumes from (see {@link RestorePoint});
+     *     ignored for the TaskManager
      * @param env the launcher's environment
      * @param staged the staged configuration directory and its merged configuration
      * @param logDir where Flink's {@code log.file} points (the REST API serves it when a log4j
@@ -66,7 +68,11 @@ public record LaunchPlan(Map<String, String> environment, List<String> command) 
      *     configuration is invalid
      */
     public static LaunchPlan plan(
-            LauncherArguments arguments, LauncherEnvironment env, StagedConfiguration staged, Path logDir)
+            LauncherArguments arguments,
+            RestorePoint restorePoint,
+            LauncherEnvironment env,
+            StagedConfiguration staged,
+            Path logDir)
             throws IOException {
         Configuration config = staged.configuration();
         Role role = arguments.role();
@@ -89,7 +95,7 @@ public record LaunchPlan(Map<String, String> environment, List<String> command) 
             command.add("--configDir");
             command.add(staged.confDir().toString());
             command.addAll(memory.dynamicConfigs());
-            command.addAll(applicationArguments(arguments));
+            command.addAll(applicationArguments(arguments, restorePoint));
         } else {
             command.add(TASKMANAGER_ENTRY_POINT);
             command.add("--configDir");
@@ -125,14 +131,16 @@ public record LaunchPlan(Map<String, String> environment, List<String> command) 
 
     /**
      * The arguments of {@code StandaloneApplicationClusterEntryPoint} after {@code --configDir}:
-     * job id, restore settings, the job class, the jar ({@code --jars}, fetched by Flink's
-     * ArtifactFetchManager; {@code local://} URIs are used in place) and the program arguments.
+     * job id, the restore point ({@code --fromSavepoint}: the chosen checkpoint or savepoint, see
+     * {@link RestorePoint}) and {@code --allowNonRestoredState}, the job class, the jar ({@code
+     * --jars}, fetched by Flink's ArtifactFetchManager; {@code local://} URIs are used in place) and
+     * the program arguments.
      * A SQL job runs {@link SqlJob} from lib/ with the script path as its only argument.
      */
-    static List<String> applicationArguments(LauncherArguments arguments) {
+    static List<String> applicationArguments(LauncherArguments arguments, RestorePoint restorePoint) {
         List<String> args = new ArrayList<>();
         arguments.jobId().ifPresent(id -> args.addAll(List.of("--job-id", id)));
-        arguments.fromSavepoint().ifPresent(path -> args.addAll(List.of("--fromSavepoint", path)));
+        restorePoint.path().ifPresent(path -> args.addAll(List.of("--fromSavepoint", path)));
         if (arguments.allowNonRestoredState()) {
             args.add("--allowNonRestoredState");
         }

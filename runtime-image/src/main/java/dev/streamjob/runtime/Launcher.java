@@ -1,24 +1,38 @@
 package dev.streamjob.runtime;
 
+import dev.streamjob.runtime.LauncherArguments.Role;
+
 import org.apache.flink.client.cli.ArtifactFetchOptions;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The planning step of bin/launcher: parses the command line ({@link LauncherArguments}), stages
- * the configuration directory ({@link StagedConfiguration}) and writes the Flink command to run
+ * the configuration directory ({@link StagedConfiguration}), chooses the JobManager's restore point
+ * ({@link RestorePoint}, logged as one line on standard error) and writes the Flink command to run
  * ({@link LaunchPlan}) to the file named by {@code STREAMJOB_PLAN_FILE}; bin/launcher then {@code
  * exec}s it. Without {@code STREAMJOB_PLAN_FILE} the plan is printed, one argument per line, for a
  * person to read.
  *
  * <p>Exit codes: 0 planned; 2 invalid command line (usage printed); 1 anything else, such as an
- * invalid configuration. On failure the reason is also written to the container's termination
- * message ({@link TerminationMessage}).
+ * invalid configuration or a checkpoint directory that cannot be listed. On failure the reason is
+ * also written to the container's termination message ({@link TerminationMessage}).
  */
 public final class Launcher {
 
@@ -27,6 +41,13 @@ public final class Launcher {
 
     /** Exit code for any other failure to plan. */
     public static final int EXIT_FAILURE = 1;
+
+    /**
+     * How long listing the checkpoint directory may take before the start fails. A backstop for a
+     * store that accepts connections but does not answer; errors come sooner (see {@link
+     * CheckpointListing#LISTING_S3_RETRIES}).
+     */
+    public static final Duration LISTING_TIMEOUT = Duration.ofSeconds(60);
 
     private Launcher() {}
 
@@ -45,18 +66,23 @@ public final class Launcher {
             }
         } catch (IllegalArgumentException e) {
             fail(terminationMessage, "invalid launcher arguments: " + e.getMessage(), EXIT_USAGE, true);
+        } catch (RestorePointException e) {
+            fail(terminationMessage, e.getMessage(), EXIT_FAILURE, false);
         } catch (Exception e) {
             fail(terminationMessage, "launcher failed: " + e, EXIT_FAILURE, false);
         }
     }
 
     /**
-     * Stages the configuration and plans the Flink process.
+     * Stages the configuration, chooses the JobManager's restore point and plans the Flink process.
      *
      * @throws IOException if the SQL file is not readable, the configuration cannot be staged or
      *     lib/ cannot be read
+     * @throws RestorePointException if the checkpoint directory cannot be listed, or is not where
+     *     the job writes its checkpoints
      */
-    static LaunchPlan plan(LauncherArguments arguments, LauncherEnvironment env) throws IOException {
+    static LaunchPlan plan(LauncherArguments arguments, LauncherEnvironment env)
+            throws IOException, RestorePointException {
         if (arguments.sqlFile().isPresent() && !Files.isReadable(arguments.sqlFile().get())) {
             throw new NoSuchFileException(arguments.sqlFile().get().toString(), null, "SQL file is not readable");
         }
@@ -70,7 +96,82 @@ public final class Launcher {
                 env.s3Credentials(),
                 workDir.resolve("conf"));
         Path logDir = Files.createDirectories(workDir.resolve("log"));
-        return LaunchPlan.plan(arguments, env, staged, logDir);
+        RestorePoint restorePoint = RestorePoint.choose(Optional.empty(), Optional.empty());
+        if (arguments.role() == Role.JOBMANAGER) {
+            restorePoint = chooseRestorePoint(arguments, staged.configuration(), env.pluginsDir());
+            System.err.println("streamjob: " + restorePoint.decision());
+        }
+        return LaunchPlan.plan(arguments, restorePoint, env, staged, logDir);
+    }
+
+    /**
+     * The JobManager's restore point: with {@code --restore-from-latest-checkpoint}, lists that
+     * directory ({@link CheckpointListing#read}) and lets {@link RestorePoint#choose} decide;
+     * otherwise {@code --from-savepoint} or empty state. Any failure to list is an exception, never
+     * an empty listing.
+     *
+     * @throws RestorePointException if the directory cannot be listed, or differs from {@code
+     *     <execution.checkpointing.dir>/<job id>}
+     */
+    static RestorePoint chooseRestorePoint(LauncherArguments arguments, Configuration configuration, Path pluginsDir)
+            throws RestorePointException {
+        if (arguments.restoreFromLatestCheckpoint().isEmpty()) {
+            return RestorePoint.choose(Optional.empty(), arguments.fromSavepoint());
+        }
+        String directory = arguments.restoreFromLatestCheckpoint().get();
+        Optional<String> configured = configuration.getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY);
+        if (configured.isPresent()) {
+            Optional<String> mismatch =
+                    RestorePoint.directoryMismatch(directory, arguments.jobId().orElseThrow(), configured.get());
+            if (mismatch.isPresent()) {
+                throw new RestorePointException("cannot choose the restore point: " + mismatch.get());
+            }
+        }
+        CheckpointListing listing = listWithin(LISTING_TIMEOUT, directory,
+                () -> CheckpointListing.read(directory, configuration, pluginsDir));
+        return RestorePoint.choose(Optional.of(listing), arguments.fromSavepoint());
+    }
+
+    /**
+     * Runs a listing on a daemon thread and waits at most {@code timeout} for it.
+     *
+     * @throws RestorePointException if the listing fails or does not finish in time
+     */
+    static CheckpointListing listWithin(Duration timeout, String directory, Callable<CheckpointListing> listing)
+            throws RestorePointException {
+        String failed = "cannot choose the restore point: listing the checkpoint directory " + directory;
+        String refusal = ". Not starting the job, which could otherwise resume from empty or older state.";
+        ExecutorService executor = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "streamjob-checkpoint-listing");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            Future<CheckpointListing> result = executor.submit(listing);
+            return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new RestorePointException(failed + " failed: " + describe(e.getCause()) + refusal, e.getCause());
+        } catch (TimeoutException e) {
+            throw new RestorePointException(failed + " did not finish within "
+                    + (timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms") + refusal, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RestorePointException(failed + " was interrupted" + refusal, e);
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    /** An exception and its causes, each once: {@code Type: message; caused by Type: message}. */
+    static String describe(Throwable error) {
+        StringBuilder text = new StringBuilder(error.toString());
+        int depth = 0;
+        for (Throwable cause = error.getCause(); cause != null && depth < 4; cause = cause.getCause(), depth++) {
+            if (text.indexOf(String.valueOf(cause.getMessage())) < 0) {
+                text.append("; caused by ").append(cause);
+            }
+        }
+        return text.toString();
     }
 
     /**

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * contract is stable:
  *
  * <pre>
- * launcher jobmanager [--job-id &lt;32 hex chars&gt;] [--from-savepoint &lt;uri&gt;] [--allow-non-restored-state]
+ * launcher jobmanager [--job-id &lt;32 hex chars&gt; [--restore-from-latest-checkpoint &lt;dir&gt;]]
+ *                     [--from-savepoint &lt;uri&gt;] [--allow-non-restored-state]
  *                     (--sql-file &lt;path&gt; | --jar-uri &lt;uri&gt; --entry-class &lt;fqcn&gt;)
  *                     [-D key=value]... [-- &lt;job args&gt;...]
  * launcher taskmanager [-D key=value]...
@@ -26,7 +27,11 @@ import java.util.regex.Pattern;
  *
  * @param role which Flink process to start
  * @param jobId fixed Flink job id (32 hex characters); without it Flink picks a random one per start
- * @param fromSavepoint savepoint or retained checkpoint to restore the job from
+ * @param fromSavepoint savepoint or retained checkpoint to restore the job from (the start of a new
+ *     lineage: used only when {@code restoreFromLatestCheckpoint} holds no complete checkpoint)
+ * @param restoreFromLatestCheckpoint the job's checkpoint directory, {@code
+ *     <execution.checkpointing.dir>/<job id>}, whose newest complete checkpoint the job resumes
+ *     from at every start (see {@link RestorePoint}); needs {@code jobId}
  * @param allowNonRestoredState whether state that maps to no operator may be skipped on restore
  * @param sqlFile the SQL script of a SQL job
  * @param jarUri the jar of a jar job ({@code local://}, {@code file://}, {@code s3://} or {@code
@@ -39,6 +44,7 @@ public record LauncherArguments(
         Role role,
         Optional<String> jobId,
         Optional<String> fromSavepoint,
+        Optional<String> restoreFromLatestCheckpoint,
         boolean allowNonRestoredState,
         Optional<Path> sqlFile,
         Optional<String> jarUri,
@@ -48,8 +54,8 @@ public record LauncherArguments(
 
     /** The usage text printed on invalid arguments. */
     public static final String USAGE =
-            "usage: launcher jobmanager [--job-id <32 hex chars>] [--from-savepoint <uri>]"
-                    + " [--allow-non-restored-state]\n"
+            "usage: launcher jobmanager [--job-id <32 hex chars> [--restore-from-latest-checkpoint <dir>]]\n"
+                    + "                           [--from-savepoint <uri>] [--allow-non-restored-state]\n"
                     + "                           (--sql-file <path> | --jar-uri <uri> --entry-class <fqcn>)"
                     + " [-D key=value]... [-- <job args>...]\n"
                     + "       launcher taskmanager [-D key=value]...";
@@ -97,6 +103,7 @@ public record LauncherArguments(
 
         String jobId = null;
         String fromSavepoint = null;
+        String restoreFromLatestCheckpoint = null;
         boolean allowNonRestoredState = false;
         Path sqlFile = null;
         String jarUri = null;
@@ -125,6 +132,7 @@ public record LauncherArguments(
             switch (arg) {
                 case "--job-id" -> jobId = parseJobId(valueOf(args, ++i, arg));
                 case "--from-savepoint" -> fromSavepoint = valueOf(args, ++i, arg);
+                case "--restore-from-latest-checkpoint" -> restoreFromLatestCheckpoint = valueOf(args, ++i, arg);
                 case "--allow-non-restored-state" -> allowNonRestoredState = true;
                 case "--sql-file" -> sqlFile = Path.of(valueOf(args, ++i, arg));
                 case "--jar-uri" -> jarUri = valueOf(args, ++i, arg);
@@ -138,11 +146,15 @@ public record LauncherArguments(
 
         if (role == Role.JOBMANAGER) {
             validateJobSource(sqlFile, jarUri, entryClass, jobArgs);
+            if (restoreFromLatestCheckpoint != null) {
+                validateCheckpointDirectory(restoreFromLatestCheckpoint, jobId);
+            }
         }
         return new LauncherArguments(
                 role,
                 Optional.ofNullable(jobId),
                 Optional.ofNullable(fromSavepoint),
+                Optional.ofNullable(restoreFromLatestCheckpoint),
                 allowNonRestoredState,
                 Optional.ofNullable(sqlFile),
                 Optional.ofNullable(jarUri),
@@ -188,6 +200,30 @@ public record LauncherArguments(
                     "--job-id must be 32 hexadecimal characters, got '" + value + "'");
         }
         return value.toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The checkpoint directory must belong to a fixed job id: without one, every start writes its
+     * checkpoints under a new random id, and the next restart would find only older ones.
+     */
+    private static void validateCheckpointDirectory(String directory, String jobId) {
+        if (directory.isBlank()) {
+            throw new IllegalArgumentException("--restore-from-latest-checkpoint needs a directory");
+        }
+        if (jobId == null) {
+            throw new IllegalArgumentException("--restore-from-latest-checkpoint needs --job-id"
+                    + " (without a fixed job id each start checkpoints into a new directory)");
+        }
+        try {
+            new org.apache.flink.core.fs.Path(directory);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "--restore-from-latest-checkpoint: '" + directory + "' is not a valid URI: " + e.getMessage());
+        }
+        if (!RestorePoint.lastSegment(directory).equalsIgnoreCase(jobId)) {
+            throw new IllegalArgumentException("--restore-from-latest-checkpoint must be the job's checkpoint"
+                    + " directory, <execution.checkpointing.dir>/" + jobId + ", got '" + directory + "'");
+        }
     }
 
     private static void validateJobSource(

@@ -1,6 +1,7 @@
 package dev.streamjob.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.streamjob.runtime.sql.SqlJob;
 
@@ -18,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LaunchPlanTest {
+
+    private static final String JOB_ID = "5ca1ab1e5ca1ab1e5ca1ab1e5ca1ab1e";
 
     private static final String ADD_OPENS_JAVA_UTIL = "--add-opens=java.base/java.util=ALL-UNNAMED";
 
@@ -87,6 +90,60 @@ class LaunchPlanTest {
                 "--jars", "local:///opt/flink/usrlib/job.jar",
                 "--", "--input", "orders");
         assertThat(plan.command()).doesNotContain("--job-id", "--fromSavepoint", "--allowNonRestoredState");
+    }
+
+    @Test
+    void newestCompleteCheckpointReplacesTheSavepoint() throws Exception {
+        Path jobDir = Files.createDirectories(dir.resolve("checkpoints").resolve(JOB_ID));
+        Files.writeString(Files.createDirectories(jobDir.resolve("chk-4")).resolve("_metadata"), "m");
+        Files.createDirectories(jobDir.resolve("chk-5"));
+        Files.createDirectories(jobDir.resolve("shared"));
+        String checkpoints = dir.resolve("checkpoints").toUri().toString();
+
+        LaunchPlan plan = plan(Map.of(), "jobmanager", "--job-id", JOB_ID,
+                "--restore-from-latest-checkpoint", checkpoints + JOB_ID, "--from-savepoint", "s3://b/sp-1",
+                "--sql-file", sqlFile.toString(), "-D", "execution.checkpointing.dir=" + checkpoints);
+
+        assertThat(after(plan.command(), LaunchPlan.JOBMANAGER_ENTRY_POINT))
+                .containsSubsequence("--job-id", JOB_ID, "--fromSavepoint", checkpoints + JOB_ID + "/chk-4")
+                .doesNotContain("s3://b/sp-1");
+    }
+
+    @Test
+    void withoutCompleteCheckpointTheSavepointOrEmptyState() throws Exception {
+        String jobDir = dir.resolve("checkpoints").resolve(JOB_ID).toUri().toString();
+
+        LaunchPlan fromSavepoint = plan(Map.of(), "jobmanager", "--job-id", JOB_ID,
+                "--restore-from-latest-checkpoint", jobDir, "--from-savepoint", "s3://b/sp-1", "--sql-file", sqlFile.toString());
+        assertThat(after(fromSavepoint.command(), LaunchPlan.JOBMANAGER_ENTRY_POINT))
+                .containsSubsequence("--fromSavepoint", "s3://b/sp-1");
+
+        Files.createDirectories(Path.of(java.net.URI.create(jobDir)).resolve("chk-1")); // incomplete
+        LaunchPlan empty = plan(Map.of(), "jobmanager", "--job-id", JOB_ID,
+                "--restore-from-latest-checkpoint", jobDir, "--sql-file", sqlFile.toString());
+        assertThat(empty.command()).doesNotContain("--fromSavepoint");
+    }
+
+    @Test
+    void aCheckpointDirectoryThatCannotBeListedFailsThePlan() {
+        // No S3 plugin in this FLINK_HOME: Flink cannot list s3://, as if S3 were unreachable.
+        assertThatThrownBy(() -> plan(Map.of(), "jobmanager", "--job-id", JOB_ID,
+                "--restore-from-latest-checkpoint", "s3://bucket/checkpoints/" + JOB_ID, "--from-savepoint", "s3://b/sp-1",
+                "--sql-file", sqlFile.toString()))
+                .isInstanceOf(RestorePointException.class)
+                .hasMessageStartingWith("cannot choose the restore point: listing the checkpoint directory s3://bucket/checkpoints/"
+                        + JOB_ID + " failed: ")
+                .hasMessageContaining("flink-s3-fs-hadoop")
+                .hasMessageEndingWith("Not starting the job, which could otherwise resume from empty or older state.");
+    }
+
+    @Test
+    void aCheckpointDirectoryOtherThanTheConfiguredOneFailsThePlan() {
+        assertThatThrownBy(() -> plan(Map.of(), "jobmanager", "--job-id", JOB_ID,
+                "--restore-from-latest-checkpoint", "file:///tmp/elsewhere/" + JOB_ID, "--sql-file", sqlFile.toString(),
+                "-D", "execution.checkpointing.dir=file:///tmp/checkpoints"))
+                .isInstanceOf(RestorePointException.class)
+                .hasMessageContaining("is not where the job writes its checkpoints, file:///tmp/checkpoints/" + JOB_ID);
     }
 
     @Test

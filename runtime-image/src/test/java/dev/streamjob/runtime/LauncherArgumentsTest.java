@@ -25,6 +25,7 @@ class LauncherArgumentsTest {
         assertThat(args.jobId()).contains("0123456789abcdef0123456789abcdef");
         assertThat(args.fromSavepoint()).contains("s3://bucket/savepoints/savepoint-1a2b3c-0123");
         assertThat(args.allowNonRestoredState()).isTrue();
+        assertThat(args.restoreFromLatestCheckpoint()).isEmpty();
         assertThat(args.sqlFile()).contains(Path.of("/opt/flink/conf/job.sql"));
         assertThat(args.isSqlJob()).isTrue();
         assertThat(args.overrides()).containsExactly(
@@ -44,6 +45,41 @@ class LauncherArgumentsTest {
         assertThat(args.entryClass()).contains("com.example.Job");
         assertThat(args.overrides()).containsExactly(Map.entry("k", "v=w"));
         assertThat(args.jobArgs()).containsExactly("--input", "topic-a", "-D", "not-an-override");
+    }
+
+    @Test
+    void parsesRestoreFromLatestCheckpoint() {
+        String dir = "s3://bucket/ns/name/checkpoints/0f8c6a4e1b2d4c3e9f10a1b2c3d4e5f6";
+        LauncherArguments args = LauncherArguments.parse(List.of(
+                "jobmanager", "--job-id", "0F8C6A4E1B2D4C3E9F10A1B2C3D4E5F6",
+                "--restore-from-latest-checkpoint", dir,
+                "--from-savepoint", "s3://bucket/ns/name/savepoints/savepoint-1a2b3c-0123",
+                "--sql-file", "/opt/flink/conf/job.sql"));
+
+        assertThat(args.restoreFromLatestCheckpoint()).contains(dir);
+        assertThat(args.fromSavepoint()).contains("s3://bucket/ns/name/savepoints/savepoint-1a2b3c-0123");
+        assertThat(LauncherArguments.parse(List.of("jobmanager", "--restore-from-latest-checkpoint", dir + "/",
+                "--job-id", "0f8c6a4e1b2d4c3e9f10a1b2c3d4e5f6", "--jar-uri", "local:///a.jar", "--entry-class", "A"))
+                .restoreFromLatestCheckpoint()).contains(dir + "/");
+    }
+
+    @Test
+    void restoreFromLatestCheckpointNeedsTheFixedJobIdsDirectory() {
+        String jobId = "0f8c6a4e1b2d4c3e9f10a1b2c3d4e5f6";
+        assertRejected(List.of("jobmanager", "--sql-file", "a.sql",
+                "--restore-from-latest-checkpoint", "s3://b/checkpoints/" + jobId), "needs --job-id");
+        assertRejected(List.of("jobmanager", "--sql-file", "a.sql", "--job-id", jobId,
+                "--restore-from-latest-checkpoint", "s3://b/checkpoints"),
+                "must be the job's checkpoint directory, <execution.checkpointing.dir>/" + jobId);
+        assertRejected(List.of("jobmanager", "--sql-file", "a.sql", "--job-id", jobId,
+                "--restore-from-latest-checkpoint", "s3://b/checkpoints/" + jobId + "/chk-12"),
+                "must be the job's checkpoint directory");
+        assertRejected(List.of("jobmanager", "--sql-file", "a.sql", "--job-id", jobId,
+                "--restore-from-latest-checkpoint", " "), "needs a directory");
+        assertRejected(List.of("jobmanager", "--sql-file", "a.sql", "--restore-from-latest-checkpoint"),
+                "--restore-from-latest-checkpoint needs a value");
+        assertRejected(List.of("taskmanager", "--restore-from-latest-checkpoint", "s3://b/checkpoints/" + jobId),
+                "only -D");
     }
 
     @Test

@@ -14,19 +14,25 @@ import java.util.concurrent.TimeUnit;
 /**
  * A {@code bin/launcher} process started by a test, its output in a file. bin/launcher {@code
  * exec}s the Flink JVM, so this process is Flink itself: {@link #close()} sends it SIGTERM, as
- * Kubernetes would, and kills it if it has not exited after 30 s.
+ * Kubernetes would, and kills it if it has not exited after 30 s; {@link #kill()} sends SIGKILL at
+ * once, as a crash or an OOM kill would.
  */
 final class LauncherProcess implements AutoCloseable {
 
     private static final Duration GRACE_PERIOD = Duration.ofSeconds(30);
 
     private final String name;
+    private final List<String> args;
+    private final Map<String, String> env;
     private final Process process;
     private final Path log;
     private final Instant started;
 
-    private LauncherProcess(String name, Process process, Path log, Instant started) {
+    private LauncherProcess(
+            String name, List<String> args, Map<String, String> env, Process process, Path log, Instant started) {
         this.name = name;
+        this.args = List.copyOf(args);
+        this.env = Map.copyOf(env);
         this.process = process;
         this.log = log;
         this.started = started;
@@ -48,7 +54,17 @@ final class LauncherProcess implements AutoCloseable {
         builder.environment().remove("FLINK_HOME");
         builder.environment().putAll(env);
         Instant started = Instant.now();
-        return new LauncherProcess(name, builder.start(), log, started);
+        return new LauncherProcess(name, args, env, builder.start(), log, started);
+    }
+
+    /** The launcher arguments it was started with. */
+    List<String> args() {
+        return args;
+    }
+
+    /** The extra environment variables it was started with. */
+    Map<String, String> env() {
+        return env;
     }
 
     Process process() {
@@ -78,6 +94,14 @@ final class LauncherProcess implements AutoCloseable {
                 System.err.println(name + " did not stop within " + GRACE_PERIOD + ", killing it");
                 process.destroyForcibly().waitFor(GRACE_PERIOD.toSeconds(), TimeUnit.SECONDS);
             }
+        }
+    }
+
+    /** SIGKILL (no shutdown hooks, no clean-up), then waits until the process is gone. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(GRACE_PERIOD.toSeconds(), TimeUnit.SECONDS)) {
+            throw new IllegalStateException(this + " is still alive after SIGKILL");
         }
     }
 

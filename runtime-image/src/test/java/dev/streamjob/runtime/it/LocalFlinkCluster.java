@@ -26,6 +26,7 @@ final class LocalFlinkCluster implements AutoCloseable {
     private final int restPort;
     private final int blobPort;
     private final List<LauncherProcess> processes = new ArrayList<>();
+    private final Map<String, Integer> starts = new HashMap<>();
 
     private LocalFlinkCluster(Path workDir, Path confDir) throws IOException {
         this.workDir = workDir;
@@ -50,6 +51,8 @@ final class LocalFlinkCluster implements AutoCloseable {
                 "taskmanager.memory.process.size: 1280m",
                 "taskmanager.numberOfTaskSlots: 1",
                 "execution.checkpointing.dir: " + workDir.resolve("checkpoints").toUri(),
+                // As the operator sets it: a JobManager stopped with SIGTERM keeps its checkpoints.
+                "execution.checkpointing.externalized-checkpoint-retention: RETAIN_ON_CANCELLATION",
                 ""));
         return new LocalFlinkCluster(workDir, confDir);
     }
@@ -102,6 +105,20 @@ final class LocalFlinkCluster implements AutoCloseable {
                 "-D", "taskmanager.data.port=" + ItEnvironment.freePort()));
     }
 
+    /**
+     * Starts a process again with exactly the arguments and environment it had, as Kubernetes
+     * restarts a container; its output goes to a new file ({@code <role>-2.log}, ...).
+     *
+     * @throws IllegalStateException if the process is still alive
+     */
+    LauncherProcess restart(LauncherProcess previous) throws IOException {
+        if (previous.isAlive()) {
+            throw new IllegalStateException(previous + " is still running");
+        }
+        String role = previous.args().get(0);
+        return start(role, previous.args(), previous.env());
+    }
+
     private LauncherProcess start(String role, List<String> args) throws IOException {
         Map<String, String> env = new HashMap<>();
         env.put("FLINK_CONF_DIR", confDir.toString());
@@ -109,7 +126,13 @@ final class LocalFlinkCluster implements AutoCloseable {
         env.put("STREAMJOB_TERMINATION_LOG", workDir.resolve(role + "-termination-log").toString());
         env.put("S3_ACCESS_KEY", S3_ACCESS_KEY);
         env.put("S3_SECRET_KEY", S3_SECRET_KEY);
-        LauncherProcess process = LauncherProcess.start(role, args, env, workDir.resolve(role + ".log"));
+        return start(role, args, env);
+    }
+
+    private LauncherProcess start(String role, List<String> args, Map<String, String> env) throws IOException {
+        int start = starts.merge(role, 1, Integer::sum);
+        Path log = workDir.resolve(start == 1 ? role + ".log" : role + "-" + start + ".log");
+        LauncherProcess process = LauncherProcess.start(role, args, env, log);
         processes.add(process);
         return process;
     }
