@@ -18,8 +18,11 @@ import java.util.List;
 
 /**
  * A real S3 API server on 127.0.0.1: S3Proxy ({@code org.gaul:s3proxy} at the parent POM's
- * {@code s3proxy.version}) run as a child JVM over the jclouds {@code filesystem-nio2} store in a
- * temporary directory (one directory per bucket, one file per object).
+ * {@code s3proxy.version}) run as a child JVM over the jclouds {@code transient} store: objects
+ * live in the child's memory and are gone when it stops. The filesystem stores are not used
+ * because they answer {@code HEAD name} for a directory marker {@code name/} as if it were an
+ * object, which makes Hadoop's S3A (Flink's {@code s3://}) refuse to reopen a checkpoint
+ * directory after a restart ("Path is a file").
  *
  * <p>It accepts AWS signature v2 and v4 ({@code s3proxy.authorization=aws-v2-or-v4}) with the
  * configured access key and secret, and serves path-style URLs only
@@ -119,7 +122,7 @@ public final class S3Server implements AutoCloseable {
         return secretKey;
     }
 
-    /** The filesystem store: one directory per bucket, one file per object. */
+    /** The server's private directory (configuration, log); the objects themselves live in memory. */
     public Path dataDirectory() {
         return root.path().resolve("data");
     }
@@ -193,16 +196,6 @@ public final class S3Server implements AutoCloseable {
         }
     }
 
-    /**
-     * Stops S3Proxy and starts it again on the same port with the same data.
-     *
-     * @throws IllegalStateException as {@link #start()}
-     */
-    public synchronized void restart() {
-        stop();
-        start();
-    }
-
     /** Stops S3Proxy and deletes its directory (objects, configuration and log). */
     @Override
     public synchronized void close() {
@@ -226,8 +219,7 @@ public final class S3Server implements AutoCloseable {
                 "s3proxy.authorization=aws-v2-or-v4",
                 "s3proxy.identity=" + accessKey,
                 "s3proxy.credential=" + secretKey,
-                "jclouds.provider=filesystem-nio2",
-                "jclouds.filesystem.basedir=" + dataDirectory(),
+                "jclouds.provider=transient",
                 // The jclouds backend requires credentials of its own; a local store ignores them.
                 "jclouds.identity=local",
                 "jclouds.credential=local",

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
+import io.minio.StatObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -54,6 +55,20 @@ class S3ServerTest {
                 .object("demo/0123/chk-2/_metadata").build())) {
             assertEquals("two", new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
+    }
+
+    @Test
+    void aDirectoryMarkerIsNotAnObjectOfTheSameNameWithoutSlash() throws Exception {
+        // Hadoop's S3A (Flink's s3:// filesystem) creates directories as empty "name/" marker
+        // objects and asks HEAD "name" to tell files from directories: S3 answers 404 there.
+        s3.createBucket("markers");
+        MinioClient client = s3.client();
+        put(client, "markers", "job/shared/", "");
+
+        ErrorResponseException head = assertThrows(ErrorResponseException.class, () -> client.statObject(
+                StatObjectArgs.builder().bucket("markers").object("job/shared").build()));
+        assertEquals("NoSuchKey", head.errorResponse().code());
+        assertEquals(List.of("job/shared/"), s3.listObjects("markers", "job/"));
     }
 
     @Test
