@@ -160,6 +160,7 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
         copy.setSelector(status.getSelector());
         copy.setReadyTaskManagers(status.getReadyTaskManagers());
         copy.setLastCheckpoint(status.getLastCheckpoint());
+        copy.setRestoredFrom(status.getRestoredFrom());
         patch.setStatus(copy);
         return patch;
     }

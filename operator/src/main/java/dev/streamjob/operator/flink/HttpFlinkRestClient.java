@@ -52,8 +52,13 @@ public class HttpFlinkRestClient implements FlinkRestClient {
                         completed.path("external_path").asText(null),
                         completed.path("latest_ack_timestamp").asLong()))
                 : Optional.empty();
+        JsonNode restored = body.path("latest").path("restored");
+        Optional<CheckpointStatistics.RestoredSnapshot> restoredFrom = restored.isObject()
+                ? Optional.of(new CheckpointStatistics.RestoredSnapshot(restored.path("id").asLong(),
+                        restored.path("external_path").asText(null), restored.path("is_savepoint").asBoolean()))
+                : Optional.empty();
         return new CheckpointStatistics(body.path("counts").path("completed").asLong(),
-                body.path("counts").path("failed").asLong(), latest);
+                body.path("counts").path("failed").asLong(), latest, restoredFrom);
     }
 
     private JobDetails toJobDetails(JsonNode body) {

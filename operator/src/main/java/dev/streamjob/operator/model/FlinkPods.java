@@ -52,12 +52,17 @@ public final class FlinkPods {
     }
 
     /**
-     * The JobManager's launcher arguments: the fixed job id, the restore path of a new lineage
-     * ({@code spec.job.initialSavepointPath}), and the SQL script or the jar to run.
+     * The JobManager's launcher arguments: the fixed job id; the job's checkpoint directory, from
+     * whose newest complete checkpoint the launcher resumes at every start (so a JobManager that
+     * Kubernetes restarts, or a pod rolled by a spec change, never starts from empty state when
+     * the job has state); the restore path of a new lineage ({@code spec.job.initialSavepointPath},
+     * used only while the job has no checkpoint); and the SQL script or the jar to run.
      */
-    public static List<String> jobManagerArgs(StreamJob job) {
+    public static List<String> jobManagerArgs(StreamJob job, OperatorConfig config) {
         var spec = job.getSpec().getJob();
-        List<String> args = new ArrayList<>(List.of("jobmanager", "--job-id", StreamJobResources.jobId(job)));
+        String jobId = StreamJobResources.jobId(job);
+        List<String> args = new ArrayList<>(List.of("jobmanager", "--job-id", jobId,
+                "--restore-from-latest-checkpoint", ResolvedStorage.of(job, config).checkpointDirectory() + "/" + jobId));
         if (spec.getInitialSavepointPath() != null && !spec.getInitialSavepointPath().isBlank()) {
             args.add("--from-savepoint");
             args.add(spec.getInitialSavepointPath());
@@ -118,7 +123,7 @@ public final class FlinkPods {
                 .withImage(spec.getImage() != null && !spec.getImage().isBlank() ? spec.getImage() : config.defaultImage())
                 .withImagePullPolicy(config.imagePullPolicy())
                 .withCommand(StreamJobResources.LAUNCHER)
-                .withArgs(jobManager ? jobManagerArgs(job) : taskManagerArgs())
+                .withArgs(jobManager ? jobManagerArgs(job, config) : taskManagerArgs())
                 .withEnv(env(job, config))
                 .withPorts(jobManager ? jobManagerPorts() : taskManagerPorts())
                 .withResources(new ResourceRequirementsBuilder()

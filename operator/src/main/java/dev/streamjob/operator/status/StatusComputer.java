@@ -56,6 +56,8 @@ public final class StatusComputer {
         status.setJobId(StreamJobResources.jobId(job));
         status.setSelector(StreamJobResources.taskManagerSelector(job));
         status.setLastCheckpoint(lastCheckpoint(observed).orElse(previous.getLastCheckpoint()));
+        Optional<Optional<String>> restoredFrom = restoredFrom(observed);
+        status.setRestoredFrom(restoredFrom.isPresent() ? restoredFrom.get().orElse(null) : previous.getRestoredFrom());
         status.setReadyTaskManagers(observed.taskManager()
                 .map(d -> d.getStatus() == null || d.getStatus().getReadyReplicas() == null ? 0 : d.getStatus().getReadyReplicas())
                 .orElse(0));
@@ -197,6 +199,17 @@ public final class StatusComputer {
                 .flatMap(CheckpointStatistics::latestCompleted)
                 .map(c -> new CheckpointInfo(c.id(), c.externalPath(),
                         DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochMilli(c.completedAtMillis()))));
+    }
+
+    /**
+     * What the observed run started from: empty when the REST API gave no statistics (keep what
+     * status says), else the snapshot's path, or an empty path when the run started without state.
+     */
+    private static Optional<Optional<String>> restoredFrom(ObservedState observed) {
+        if (!(observed.flink() instanceof ObservedState.Job job) || job.checkpoints().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(job.checkpoints().get().restored().map(CheckpointStatistics.RestoredSnapshot::externalPath));
     }
 
     /** The rejection written by the launcher, if the termination message is one. */

@@ -41,7 +41,9 @@ class HttpFlinkRestClientTest {
                          "latest":{"completed":{"@class":"completed","id":4,"status":"COMPLETED",
                            "latest_ack_timestamp":1795000040000,
                            "external_path":"s3://snapshots/ns/orders/checkpoints/%s/chk-4"},
-                          "savepoint":null,"failed":null,"restored":null}}""".formatted(JOB_ID));
+                          "savepoint":null,"failed":null,
+                          "restored":{"id":2,"restore_timestamp":1795000001000,"is_savepoint":false,
+                           "external_path":"s3://snapshots/ns/orders/checkpoints/%s/chk-2"}}}""".formatted(JOB_ID, JOB_ID));
         server.createContext("/", exchange -> {
             String path = exchange.getRequestURI().getPath();
             if (path.equals("/jobs/slow")) {
@@ -88,6 +90,8 @@ class HttpFlinkRestClientTest {
         assertThat(stats.failed()).isEqualTo(1);
         assertThat(stats.latestCompleted()).contains(new CheckpointStatistics.CompletedCheckpoint(
                 4, "s3://snapshots/ns/orders/checkpoints/" + JOB_ID + "/chk-4", 1795000040000L));
+        assertThat(stats.restored()).contains(new CheckpointStatistics.RestoredSnapshot(
+                2, "s3://snapshots/ns/orders/checkpoints/" + JOB_ID + "/chk-2", false));
     }
 
     @Test

@@ -133,6 +133,12 @@ public final class LocalFlinkCluster implements AutoCloseable {
         return s.toString();
     }
 
+    /** Kills every process at once with SIGKILL, as a node failure would. */
+    public void kill() {
+        jobManager.kill();
+        taskManagers.forEach(PodProcess::kill);
+    }
+
     /** Stops every process: SIGTERM, then SIGKILL after the grace period. */
     @Override
     public void close() {

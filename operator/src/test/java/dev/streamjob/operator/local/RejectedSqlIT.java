@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.streamjob.operator.api.v1alpha1.StreamJob;
 import dev.streamjob.testbed.PodProcess;
+import dev.streamjob.testbed.S3Server;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -19,6 +20,8 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,17 +38,33 @@ class RejectedSqlIT {
 
     private static final String NAMESPACE = "rejected";
 
+    private static S3Server s3;
+
     @Inject
     KubernetesClient client;
 
+    @BeforeAll
+    static void startS3() {
+        // The launcher lists the job's checkpoints in S3 before Flink plans the script.
+        s3 = new S3Server().start();
+        s3.createBucket("flink");
+    }
+
+    @AfterAll
+    static void stopS3() {
+        if (s3 != null) {
+            s3.close();
+        }
+    }
+
     @Test
     void flinksRejectionOfTheScriptIsShownOnTheSpecField() throws Exception {
-        // Nothing listens on port 9: planning fails before Kafka or S3 would be contacted.
-        StreamJob job = ExampleStreamJobs.ordersRevenue(NAMESPACE, "127.0.0.1:9", "http://127.0.0.1:9", "flink");
+        // Nothing listens on Kafka port 9: planning fails before Kafka would be contacted.
+        StreamJob job = ExampleStreamJobs.ordersRevenue(NAMESPACE, "127.0.0.1:9", s3.endpoint(), "flink");
         String sql = job.getSpec().getJob().getSql();
         assertThat(sql).contains("SUM(amount_cents)");
         job.getSpec().getJob().setSql(sql.replace("SUM(amount_cents)", "SUM(amount)"));
-        client.resource(ExampleStreamJobs.credentials(NAMESPACE, "access", "secret")).create();
+        client.resource(ExampleStreamJobs.credentials(NAMESPACE, s3.accessKey(), s3.secretKey())).create();
         client.resource(job).create();
 
         await().atMost(Duration.ofSeconds(30)).until(() ->

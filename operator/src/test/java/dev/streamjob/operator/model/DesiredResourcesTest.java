@@ -97,6 +97,7 @@ class DesiredResourcesTest {
 
         assertThat(jm.getCommand()).containsExactly("/opt/flink/bin/launcher");
         assertThat(jm.getArgs()).containsExactly("jobmanager", "--job-id", "0f8c6a4e1b2d4c3e9f10a1b2c3d4e5f6",
+                "--restore-from-latest-checkpoint", "s3://snapshots/ns/orders/checkpoints/0f8c6a4e1b2d4c3e9f10a1b2c3d4e5f6",
                 "--sql-file", "/opt/flink/conf/job.sql");
         assertThat(jm.getImage()).isEqualTo("streamjob-runtime:0.1.0");
         assertThat(jm.getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
@@ -122,7 +123,9 @@ class DesiredResourcesTest {
         DesiredResources r = DesiredResources.of(job, TestStreamJobs.config());
 
         assertThat(flink(r.jobManager()).getArgs()).containsExactly("jobmanager", "--job-id",
-                "0f8c6a4e1b2d4c3e9f10a1b2c3d4e5f6", "--from-savepoint", "s3://snapshots/old/savepoints/savepoint-1",
+                "0f8c6a4e1b2d4c3e9f10a1b2c3d4e5f6",
+                "--restore-from-latest-checkpoint", "s3://snapshots/ns/wordcount/checkpoints/0f8c6a4e1b2d4c3e9f10a1b2c3d4e5f6",
+                "--from-savepoint", "s3://snapshots/old/savepoints/savepoint-1",
                 "--allow-non-restored-state", "--jar-uri", "local:///opt/flink/usrlib/wc.jar",
                 "--entry-class", "org.example.WordCount", "--", "--input", "x");
         assertThat(r.configMap().getData()).doesNotContainKey("job.sql");

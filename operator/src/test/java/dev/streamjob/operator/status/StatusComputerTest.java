@@ -116,6 +116,26 @@ class StatusComputerTest {
     }
 
     @Test
+    void restoredFromFollowsTheCurrentRun() {
+        StreamJob sj = TestStreamJobs.sqlJob("orders");
+        var restored = new CheckpointStatistics(1, 0, Optional.empty(), Optional.of(
+                new CheckpointStatistics.RestoredSnapshot(7, "s3://snapshots/ns/orders/checkpoints/x/chk-7", false)));
+        sj.setStatus(StatusComputer.compute(sj, List.of(),
+                observed(new ObservedState.Job(job("RUNNING", 2, 2), Optional.of(restored))), T0));
+        assertThat(sj.getStatus().getRestoredFrom()).isEqualTo("s3://snapshots/ns/orders/checkpoints/x/chk-7");
+
+        // While the JobManager does not answer, status keeps what it knew.
+        StreamJobStatus down = StatusComputer.compute(sj, List.of(),
+                observed(new ObservedState.Unreachable(FlinkRestException.Kind.UNREACHABLE, "cannot connect")), T1);
+        assertThat(down.getRestoredFrom()).isEqualTo("s3://snapshots/ns/orders/checkpoints/x/chk-7");
+
+        // A run that started without state says so.
+        StreamJobStatus empty = StatusComputer.compute(sj, List.of(), observed(new ObservedState.Job(job("RUNNING", 2, 2),
+                Optional.of(new CheckpointStatistics(0, 0, Optional.empty())))), T1);
+        assertThat(empty.getRestoredFrom()).isNull();
+    }
+
+    @Test
     void invalidSpecIsReportedWithTheFieldPaths() {
         StreamJobStatus status = StatusComputer.compute(TestStreamJobs.sqlJob("orders"),
                 List.of(new FieldError("spec.job", "both sql and jarURI are set; set exactly one"),

@@ -43,6 +43,9 @@ public class StreamJobStatus {
     @JsonPropertyDescription("The newest completed checkpoint Flink reported.")
     private CheckpointInfo lastCheckpoint;
 
+    @JsonPropertyDescription("The checkpoint or savepoint the current run started from; empty when it started without state.")
+    private String restoredFrom;
+
     public Long getObservedGeneration() {
         return observedGeneration;
     }
@@ -107,6 +110,14 @@ public class StreamJobStatus {
         this.lastCheckpoint = lastCheckpoint;
     }
 
+    public String getRestoredFrom() {
+        return restoredFrom;
+    }
+
+    public void setRestoredFrom(String restoredFrom) {
+        this.restoredFrom = restoredFrom;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -122,12 +133,13 @@ public class StreamJobStatus {
                 && Objects.equals(parallelism, other.parallelism)
                 && Objects.equals(selector, other.selector)
                 && Objects.equals(readyTaskManagers, other.readyTaskManagers)
-                && Objects.equals(lastCheckpoint, other.lastCheckpoint);
+                && Objects.equals(lastCheckpoint, other.lastCheckpoint)
+                && Objects.equals(restoredFrom, other.restoredFrom);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(observedGeneration, conditions, jobId, jobState, parallelism, selector,
-                readyTaskManagers, lastCheckpoint);
+                readyTaskManagers, lastCheckpoint, restoredFrom);
     }
 }
