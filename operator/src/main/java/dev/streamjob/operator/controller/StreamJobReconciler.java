@@ -20,7 +20,7 @@ import dev.streamjob.operator.validation.StreamJobValidator;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -121,9 +121,9 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
                         .findFirst().map(Condition::getLastTransitionTime).orElse(now) : now)
                 .build();
         conditions.add(degraded);
-        StreamJob patch = statusPatch(job, previous);
-        patch.getStatus().setConditions(conditions);
-        return ErrorStatusUpdateControl.patchStatus(patch);
+        StreamJobStatus status = Serialization.clone(previous);
+        status.setConditions(conditions);
+        return ErrorStatusUpdateControl.patchStatus(statusPatch(job, status));
     }
 
     private UpdateControl<StreamJob> patchIfChanged(StreamJob job, StreamJobStatus status) {
@@ -151,17 +151,7 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
                 .withGeneration(job.getMetadata().getGeneration())
                 .withUid(job.getMetadata().getUid())
                 .build());
-        StreamJobStatus copy = new StreamJobStatus();
-        copy.setObservedGeneration(status.getObservedGeneration());
-        copy.setConditions(new ArrayList<>(status.getConditions()));
-        copy.setJobId(status.getJobId());
-        copy.setJobState(status.getJobState());
-        copy.setParallelism(status.getParallelism());
-        copy.setSelector(status.getSelector());
-        copy.setReadyTaskManagers(status.getReadyTaskManagers());
-        copy.setLastCheckpoint(status.getLastCheckpoint());
-        copy.setRestoredFrom(status.getRestoredFrom());
-        patch.setStatus(copy);
+        patch.setStatus(status);
         return patch;
     }
 }
