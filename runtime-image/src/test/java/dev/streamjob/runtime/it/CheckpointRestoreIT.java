@@ -58,7 +58,7 @@ class CheckpointRestoreIT {
         LauncherProcess jobManager = cluster.startJobManager(List.of(
                 "--job-id", JOB_ID, "--restore-from-latest-checkpoint", jobCheckpointsUri, "--sql-file", script.toString()));
         LauncherProcess taskManager = cluster.startTaskManager();
-        awaitRunning(rest, jobManager, taskManager);
+        rest.awaitAllVerticesRunning(JOB_ID, jobManager, taskManager);
         assertThat(jobManager.output()).contains(
                 "streamjob: no complete checkpoint under " + jobCheckpointsUri + "; starting from empty state");
         JsonNode beforeKill = await("2 completed checkpoints")
@@ -90,7 +90,7 @@ class CheckpointRestoreIT {
         LauncherProcess restartedTaskManager = cluster.restart(taskManager);
         assertThat(restartedJobManager.args()).isEqualTo(jobManager.args());
         assertThat(restartedTaskManager.args()).isEqualTo(taskManager.args());
-        awaitRunning(rest, restartedJobManager, restartedTaskManager);
+        rest.awaitAllVerticesRunning(JOB_ID, restartedJobManager, restartedTaskManager);
         System.out.printf("CheckpointRestoreIT: kill to all vertices RUNNING again: %.1f s%n",
                 Duration.between(killed, Instant.now()).toMillis() / 1000.0);
 
@@ -168,15 +168,6 @@ class CheckpointRestoreIT {
                 .doesNotContain("StandaloneApplicationClusterEntryPoint");
     }
 
-    private static void awaitRunning(FlinkRest rest, LauncherProcess jobManager, LauncherProcess taskManager) {
-        await("all vertices of job " + JOB_ID + " RUNNING")
-                .atMost(Duration.ofMinutes(2))
-                .pollInterval(Duration.ofSeconds(1))
-                .failFast("the JobManager exited", () -> !jobManager.isAlive())
-                .failFast("the TaskManager exited", () -> !taskManager.isAlive())
-                .ignoreExceptions()
-                .until(() -> rest.allVerticesRunning(JOB_ID));
-    }
 
     /** The print sink's rows in a TaskManager's output, without the identifier: {@code +U[1, 42]}. */
     private static List<String> printedRows(LauncherProcess taskManager) throws IOException {

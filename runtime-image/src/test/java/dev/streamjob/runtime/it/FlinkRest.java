@@ -1,5 +1,7 @@
 package dev.streamjob.runtime.it;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,6 +36,20 @@ final class FlinkRest {
             throw new IOException("GET " + path + " answered " + response.statusCode() + ": " + response.body());
         }
         return JSON.readTree(response.body());
+    }
+
+    /**
+     * Waits up to 2 minutes until every vertex of the job runs, failing at once when the
+     * JobManager or the TaskManager process exits.
+     */
+    void awaitAllVerticesRunning(String jobId, LauncherProcess jobManager, LauncherProcess taskManager) {
+        await("all vertices of job " + jobId + " RUNNING")
+                .atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofSeconds(1))
+                .failFast("the JobManager exited", () -> !jobManager.isAlive())
+                .failFast("the TaskManager exited", () -> !taskManager.isAlive())
+                .ignoreExceptions()
+                .until(() -> allVerticesRunning(jobId));
     }
 
     /** Whether the job exists, is RUNNING and every one of its vertices is RUNNING. */

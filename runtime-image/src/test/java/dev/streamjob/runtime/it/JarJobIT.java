@@ -1,7 +1,6 @@
 package dev.streamjob.runtime.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.streamjob.runtime.it.jobs.NumbersJob;
 
@@ -41,13 +40,7 @@ class JarJobIT {
             LauncherProcess taskManager = cluster.startTaskManager();
 
             FlinkRest rest = cluster.rest();
-            await("all vertices of job " + JOB_ID + " RUNNING")
-                    .atMost(Duration.ofMinutes(2))
-                    .pollInterval(Duration.ofSeconds(1))
-                    .failFast("the JobManager exited", () -> !jobManager.isAlive())
-                    .failFast("the TaskManager exited", () -> !taskManager.isAlive())
-                    .ignoreExceptions()
-                    .until(() -> rest.allVerticesRunning(JOB_ID));
+            rest.awaitAllVerticesRunning(JOB_ID, jobManager, taskManager);
             System.out.printf("JarJobIT: JobManager start to all vertices RUNNING: %.1f s%n",
                     Duration.between(jobManager.started(), Instant.now()).toMillis() / 1000.0);
 

@@ -56,13 +56,7 @@ class SqlJobIT {
     @Order(1)
     void jobRunsWithAllVerticesAndCompletesCheckpoints() throws Exception {
         FlinkRest rest = cluster.rest();
-        await("all vertices of job " + JOB_ID + " RUNNING")
-                .atMost(Duration.ofMinutes(2))
-                .pollInterval(Duration.ofSeconds(1))
-                .failFast("the JobManager exited", () -> !jobManager.isAlive())
-                .failFast("the TaskManager exited", () -> !taskManager.isAlive())
-                .ignoreExceptions()
-                .until(() -> rest.allVerticesRunning(JOB_ID));
+        rest.awaitAllVerticesRunning(JOB_ID, jobManager, taskManager);
         System.out.printf("SqlJobIT: JobManager start to all vertices RUNNING: %.1f s%n",
                 Duration.between(jobManager.started(), Instant.now()).toMillis() / 1000.0);
 
