@@ -12,15 +12,11 @@ import dev.streamjob.operator.model.StreamJobResources;
 import dev.streamjob.operator.observer.FlinkClusterObserver;
 import dev.streamjob.operator.observer.ObservedState;
 import dev.streamjob.operator.status.ConditionType;
-import dev.streamjob.operator.status.Reason;
 import dev.streamjob.operator.status.StatusComputer;
 import dev.streamjob.operator.status.StatusEvent;
 import dev.streamjob.operator.validation.FieldError;
 import dev.streamjob.operator.validation.StreamJobValidator;
-import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -35,8 +31,6 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -106,25 +100,10 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
 
     @Override
     public ErrorStatusUpdateControl<StreamJob> updateErrorStatus(StreamJob job, Context<StreamJob> context, Exception e) {
-        StreamJobStatus previous = job.getStatus() == null ? new StreamJobStatus() : job.getStatus();
-        List<Condition> conditions = new ArrayList<>(previous.getConditions());
-        conditions.removeIf(c -> ConditionType.Degraded.name().equals(c.getType()));
-        boolean wasDegraded = previous.getConditions().stream()
-                .anyMatch(c -> ConditionType.Degraded.name().equals(c.getType()) && "True".equals(c.getStatus()));
-        String now = DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
-        Condition degraded = new ConditionBuilder().withType(ConditionType.Degraded.name()).withStatus("True")
-                .withReason(Reason.ReconcileError.name())
-                .withMessage("applying the desired objects failed, retrying: " + e.getMessage())
-                .withObservedGeneration(job.getMetadata().getGeneration())
-                .withLastTransitionTime(wasDegraded ? previous.getConditions().stream()
-                        .filter(c -> ConditionType.Degraded.name().equals(c.getType()))
-                        .findFirst().map(Condition::getLastTransitionTime).orElse(now) : now)
-                .build();
-        conditions.add(degraded);
-        StreamJobStatus status = Serialization.clone(previous);
-        status.setConditions(conditions);
-        return ErrorStatusUpdateControl.patchStatus(statusPatch(job, status));
+        return ErrorStatusUpdateControl.patchStatus(statusPatch(job,
+                StatusComputer.reconcileError(job, String.valueOf(e.getMessage()), Instant.now())));
     }
+
 
     private UpdateControl<StreamJob> patchIfChanged(StreamJob job, StreamJobStatus status) {
         StreamJobStatus previous = job.getStatus();

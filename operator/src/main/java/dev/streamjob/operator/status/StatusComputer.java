@@ -13,6 +13,7 @@ import dev.streamjob.operator.validation.FieldError;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -83,6 +84,28 @@ public final class StatusComputer {
 
         describeJob(job, observed, status, conditions);
         status.setConditions(conditions.list(previous.getConditions(), generation, now));
+        return status;
+    }
+
+    /**
+     * The status after a reconcile that failed to apply the desired objects: the previous status
+     * with {@code Degraded=True}, reason {@code ReconcileError}; the other conditions are kept
+     * (nothing new was observed). The operator retries with backoff.
+     *
+     * @param message what failed, for people
+     * @param now time of the failure, for {@code lastTransitionTime}
+     */
+    public static StreamJobStatus reconcileError(StreamJob job, String message, Instant now) {
+        StreamJobStatus previous = job.getStatus() == null ? new StreamJobStatus() : job.getStatus();
+        long generation = job.getMetadata().getGeneration() == null ? 0 : job.getMetadata().getGeneration();
+        StreamJobStatus status = Serialization.clone(previous);
+        List<Condition> conditions = new ArrayList<>(previous.getConditions());
+        conditions.removeIf(c -> ConditionType.Degraded.name().equals(c.getType()));
+        Condition degraded = condition(ConditionType.Degraded, true, Reason.ReconcileError,
+                "applying the desired objects failed, retrying: " + message);
+        stamp(degraded, previous.getConditions(), generation, now);
+        conditions.add(degraded);
+        status.setConditions(conditions);
         return status;
     }
 
@@ -228,6 +251,19 @@ public final class StatusComputer {
         return s.toString();
     }
 
+    /**
+     * Sets the condition's observedGeneration and its lastTransitionTime: kept from the previous
+     * condition of the same type when the status did not change, else {@code now}.
+     */
+    private static void stamp(Condition c, List<Condition> previous, long generation, Instant now) {
+        Optional<Condition> before = previous == null ? Optional.empty()
+                : previous.stream().filter(p -> c.getType().equals(p.getType())).findFirst();
+        c.setObservedGeneration(generation);
+        c.setLastTransitionTime(before.filter(p -> c.getStatus().equals(p.getStatus()))
+                .map(Condition::getLastTransitionTime)
+                .orElse(DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))));
+    }
+
     private static Condition condition(ConditionType type, boolean status, Reason reason, String message) {
         String text = message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE - 3) + "..." : message;
         return new ConditionBuilder().withType(type.name()).withStatus(status ? "True" : "False")
@@ -253,12 +289,7 @@ public final class StatusComputer {
         List<Condition> list(List<Condition> previous, long generation, Instant now) {
             List<Condition> out = new ArrayList<>();
             for (Condition c : new Condition[] {ready, progressing, degraded, specValid}) {
-                Optional<Condition> before = previous == null ? Optional.empty()
-                        : previous.stream().filter(p -> c.getType().equals(p.getType())).findFirst();
-                c.setObservedGeneration(generation);
-                c.setLastTransitionTime(before.filter(p -> c.getStatus().equals(p.getStatus()))
-                        .map(Condition::getLastTransitionTime)
-                        .orElse(DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))));
+                stamp(c, previous, generation, now);
                 out.add(c);
             }
             return out;

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A stateful stand-in for Flink's REST API in operator tests: each JobManager endpoint is
@@ -15,18 +14,11 @@ public class FakeFlinkRestClient implements FlinkRestClient {
 
     private final Map<URI, Map<String, JobDetails>> jobs = new ConcurrentHashMap<>();
     private final Map<URI, Map<String, CheckpointStatistics>> checkpoints = new ConcurrentHashMap<>();
-    private final AtomicInteger calls = new AtomicInteger();
 
     /** Makes the endpoint answer, without any job. */
     public void jobManagerUp(URI endpoint) {
         jobs.computeIfAbsent(endpoint, e -> new ConcurrentHashMap<>());
         checkpoints.computeIfAbsent(endpoint, e -> new ConcurrentHashMap<>());
-    }
-
-    /** Makes the endpoint unreachable, as when the JobManager pod is gone. */
-    public void jobManagerDown(URI endpoint) {
-        jobs.remove(endpoint);
-        checkpoints.remove(endpoint);
     }
 
     /** Puts a job in the given state with all its {@code parallelism} subtasks in {@code taskState}. */
@@ -43,11 +35,6 @@ public class FakeFlinkRestClient implements FlinkRestClient {
                 Optional.of(new CheckpointStatistics.CompletedCheckpoint(id, path, completedAtMillis))));
     }
 
-    /** Number of REST calls answered or refused so far. */
-    public int calls() {
-        return calls.get();
-    }
-
     @Override
     public Optional<JobDetails> job(URI restEndpoint, String jobId) throws FlinkRestException {
         return Optional.ofNullable(reachable(restEndpoint).get(jobId));
@@ -61,7 +48,6 @@ public class FakeFlinkRestClient implements FlinkRestClient {
     }
 
     private Map<String, JobDetails> reachable(URI endpoint) throws FlinkRestException {
-        calls.incrementAndGet();
         Map<String, JobDetails> known = jobs.get(endpoint);
         if (known == null) {
             throw new FlinkRestException(FlinkRestException.Kind.UNREACHABLE, "cannot connect to " + endpoint.getAuthority(), null);

@@ -196,6 +196,27 @@ class StatusComputerTest {
     }
 
     @Test
+    void aReconcileErrorDegradesAndKeepsTheRest() {
+        StreamJob sj = TestStreamJobs.sqlJob("orders");
+        sj.setStatus(StatusComputer.compute(sj, List.of(),
+                observed(new ObservedState.Job(job("RUNNING", 2, 2), Optional.empty())), T0));
+
+        StreamJobStatus failed = StatusComputer.reconcileError(sj, "Deployment orders-jobmanager is invalid", T1);
+
+        assertCondition(failed, ConditionType.Degraded, "True", Reason.ReconcileError);
+        assertThat(condition(failed, ConditionType.Degraded).getMessage())
+                .isEqualTo("applying the desired objects failed, retrying: Deployment orders-jobmanager is invalid");
+        assertThat(condition(failed, ConditionType.Degraded).getLastTransitionTime()).isEqualTo("2026-11-22T10:05:00Z");
+        assertCondition(failed, ConditionType.Ready, "True", Reason.JobRunning);
+        assertThat(condition(failed, ConditionType.Ready).getLastTransitionTime()).isEqualTo("2026-11-22T10:00:00Z");
+        assertThat(failed.getJobState()).isEqualTo("RUNNING");
+
+        sj.setStatus(failed);
+        StreamJobStatus again = StatusComputer.reconcileError(sj, "still invalid", T1.plusSeconds(60));
+        assertThat(condition(again, ConditionType.Degraded).getLastTransitionTime()).isEqualTo("2026-11-22T10:05:00Z");
+    }
+
+    @Test
     void suspendedJob() {
         StreamJob sj = TestStreamJobs.sqlJob("orders");
         sj.getSpec().getJob().setState(JobState.SUSPENDED);
