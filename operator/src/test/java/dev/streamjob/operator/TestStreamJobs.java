@@ -1,9 +1,14 @@
 package dev.streamjob.operator;
 
+import dev.streamjob.operator.api.v1alpha1.JobRun;
+import dev.streamjob.operator.api.v1alpha1.JobState;
 import dev.streamjob.operator.api.v1alpha1.SecretKeysReference;
 import dev.streamjob.operator.api.v1alpha1.StorageSpec;
 import dev.streamjob.operator.api.v1alpha1.StreamJob;
 import dev.streamjob.operator.config.OperatorConfig;
+import dev.streamjob.operator.model.FlinkPods;
+import dev.streamjob.operator.model.StreamJobResources;
+import dev.streamjob.operator.planner.SpecDigest;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -47,6 +52,24 @@ public final class TestStreamJobs {
         storage.setCredentialsSecret(new SecretKeysReference("s3-credentials"));
         job.getSpec().setStorage(storage);
         return job;
+    }
+
+    /**
+     * The first run of the StreamJob as the operator would deploy it from its current spec
+     * (lineage 1, run 1, no restore point).
+     */
+    public static JobRun firstRun(StreamJob job) {
+        return run(job, 1, 1, null);
+    }
+
+    /** A run of the StreamJob's current spec, as the operator would deploy it. */
+    public static JobRun run(StreamJob job, int lineage, int number, String restorePath) {
+        var spec = job.getSpec().getJob();
+        return new JobRun(number, lineage, StreamJobResources.jobId(job, lineage, number), job.getMetadata().getGeneration(),
+                SpecDigest.of(job.getSpec()), spec.getParallelism(),
+                spec.getState() == JobState.SUSPENDED ? JobState.SUSPENDED : JobState.RUNNING, restorePath,
+                Boolean.TRUE.equals(spec.getAllowNonRestoredState()),
+                spec.getRestartNonce(), FlinkPods.image(job, config()), "2026-11-22T09:00:00Z");
     }
 
     /** The credentials Secret {@link #sqlJob} refers to. */

@@ -1,5 +1,6 @@
 package dev.streamjob.operator.controller;
 
+import dev.streamjob.operator.api.v1alpha1.SecretKeysReference;
 import dev.streamjob.operator.api.v1alpha1.StreamJob;
 import dev.streamjob.operator.api.v1alpha1.StreamJobStatus;
 import dev.streamjob.operator.config.OperatorConfig;
@@ -8,15 +9,20 @@ import dev.streamjob.operator.dependent.JobManagerDeploymentDependent;
 import dev.streamjob.operator.dependent.JobManagerServiceDependent;
 import dev.streamjob.operator.dependent.TaskManagerDeploymentDependent;
 import dev.streamjob.operator.model.DesiredResources;
+import dev.streamjob.operator.model.ResolvedStorage;
 import dev.streamjob.operator.model.StreamJobResources;
 import dev.streamjob.operator.observer.FlinkClusterObserver;
 import dev.streamjob.operator.observer.ObservedState;
+import dev.streamjob.operator.state.StoreAccess;
 import dev.streamjob.operator.status.ConditionType;
+import dev.streamjob.operator.status.RunState;
 import dev.streamjob.operator.status.StatusComputer;
 import dev.streamjob.operator.status.StatusEvent;
 import dev.streamjob.operator.validation.FieldError;
 import dev.streamjob.operator.validation.StreamJobValidator;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -29,18 +35,25 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
- * Reconciles a StreamJob: validate, apply the desired objects (only when the spec is valid, so a
- * bad edit never touches a running job), observe the cluster, then write the status once and the
- * events its change calls for. Watches on the Deployments and Flink pods trigger a reconcile when
- * they change; the Flink job's own progress is polled with {@code rescheduleAfter}.
+ * Reconciles a StreamJob: validate, observe the cluster, take one lifecycle step
+ * ({@link JobLifecycle}: deploy, savepoint, stop, redeploy ...), apply the desired objects of the
+ * current run when the step says so, then write the status once and the events the step and the
+ * status change call for. An invalid spec never touches a running job. Watches on the
+ * Deployments and Flink pods trigger a reconcile when they change; Flink's progress is polled with
+ * {@code rescheduleAfter}. Deleting a StreamJob removes its objects through owner references and
+ * keeps its snapshots in the object store.
  */
 @Workflow(explicitInvocation = true, dependents = {
     @Dependent(name = "config", type = ConfigMapDependent.class),
@@ -55,12 +68,15 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
 
     private final OperatorConfig config;
     private final FlinkClusterObserver observer;
+    private final JobLifecycle lifecycle;
     private final EventRecorder events;
 
     /** The reconciler with its collaborators (CDI). */
-    public StreamJobReconciler(OperatorConfig config, FlinkClusterObserver observer, EventRecorder events) {
+    public StreamJobReconciler(OperatorConfig config, FlinkClusterObserver observer, JobLifecycle lifecycle,
+            EventRecorder events) {
         this.config = config;
         this.observer = observer;
+        this.lifecycle = lifecycle;
         this.events = events;
     }
 
@@ -80,21 +96,37 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
     @Override
     public UpdateControl<StreamJob> reconcile(StreamJob job, Context<StreamJob> context) {
         String namespace = job.getMetadata().getNamespace();
-        List<FieldError> errors = StreamJobValidator.validate(job, config,
-                name -> Optional.ofNullable(context.getClient().secrets().inNamespace(namespace).withName(name).get()));
+        Instant now = Instant.now();
+        List<FieldError> errors = StreamJobValidator.validate(job, config, name -> secret(context, namespace, name));
+        RunState before = RunState.of(job.getStatus());
+        ObservedState observed = observer.observe(job, before.currentRun(), context);
+        RunState after = before;
+        Optional<Duration> requeue = Optional.empty();
         if (errors.isEmpty()) {
-            context.managedWorkflowAndDependentResourceContext().put(DesiredResources.class, DesiredResources.of(job, config));
-            context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+            JobLifecycle.Step step = lifecycle.step(job, observed, storeAccess(job, context), now);
+            after = step.state();
+            if (step.scaleDown()) {
+                scaleDown(job, context.getClient());
+            }
+            if (step.apply() && after.currentRun() != null) {
+                context.managedWorkflowAndDependentResourceContext()
+                        .put(DesiredResources.class, DesiredResources.of(job, config, after.currentRun()));
+                context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+            }
+            step.events().forEach(event -> events.record(job, event));
+            if (!Objects.equals(after.currentRun(), before.currentRun())) {
+                observed = observer.observe(job, after.currentRun(), context);
+            }
+            requeue = step.requeue();
         } else {
             LOG.infof("StreamJob %s/%s has an invalid spec, leaving its cluster as it is: %s", namespace,
                     job.getMetadata().getName(), errors);
         }
-        ObservedState observed = observer.observe(job, context);
-        StreamJobStatus status = StatusComputer.compute(job, errors, observed, Instant.now());
-        Duration next = status.getConditions().stream()
+        StreamJobStatus status = StatusComputer.compute(job, errors, observed, after, now);
+        Duration next = requeue.orElseGet(() -> status.getConditions().stream()
                 .anyMatch(c -> ConditionType.Ready.name().equals(c.getType()) && "True".equals(c.getStatus()))
                 ? config.flink().steadyPollInterval()
-                : config.flink().progressPollInterval();
+                : config.flink().progressPollInterval());
         return patchIfChanged(job, status).rescheduleAfter(next);
     }
 
@@ -104,6 +136,44 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
                 StatusComputer.reconcileError(job, String.valueOf(e.getMessage()), Instant.now())));
     }
 
+    /** Scales the JobManager and TaskManager Deployments to zero (the old run is stopping). */
+    private static void scaleDown(StreamJob job, KubernetesClient client) {
+        String namespace = job.getMetadata().getNamespace();
+        for (String name : List.of(StreamJobResources.jobManagerName(job), StreamJobResources.taskManagerName(job))) {
+            var deployment = client.apps().deployments().inNamespace(namespace).withName(name);
+            var current = deployment.get();
+            if (current != null && (current.getSpec().getReplicas() == null || current.getSpec().getReplicas() > 0)) {
+                deployment.scale(0);
+            }
+        }
+    }
+
+    private StoreAccess storeAccess(StreamJob job, Context<StreamJob> context) {
+        ResolvedStorage storage = ResolvedStorage.of(job, config);
+        String accessKey = null;
+        String secretKey = null;
+        if (storage.credentials().isPresent()) {
+            SecretKeysReference ref = storage.credentials().get();
+            Map<String, String> data = secret(context, job.getMetadata().getNamespace(), ref.getName())
+                    .map(Secret::getData).orElse(Map.of());
+            accessKey = decode(data.get(keyOr(ref.getAccessKeyKey(), SecretKeysReference.DEFAULT_ACCESS_KEY_KEY)));
+            secretKey = decode(data.get(keyOr(ref.getSecretKeyKey(), SecretKeysReference.DEFAULT_SECRET_KEY_KEY)));
+        }
+        return new StoreAccess(storage.endpoint().orElse(null), storage.region(), storage.bucket().orElse(null),
+                storage.keyPrefix(), accessKey, secretKey);
+    }
+
+    private static Optional<Secret> secret(Context<StreamJob> context, String namespace, String name) {
+        return Optional.ofNullable(context.getClient().secrets().inNamespace(namespace).withName(name).get());
+    }
+
+    private static String keyOr(String key, String fallback) {
+        return key == null || key.isBlank() ? fallback : key;
+    }
+
+    private static String decode(String base64) {
+        return base64 == null ? null : new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
+    }
 
     private UpdateControl<StreamJob> patchIfChanged(StreamJob job, StreamJobStatus status) {
         StreamJobStatus previous = job.getStatus();

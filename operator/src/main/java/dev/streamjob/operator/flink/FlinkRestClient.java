@@ -25,4 +25,30 @@ public interface FlinkRestClient {
      * @throws FlinkRestException when the JobManager cannot be reached in time or answers with an error
      */
     CheckpointStatistics checkpoints(URI restEndpoint, String jobId) throws FlinkRestException;
+
+    /**
+     * {@code POST /jobs/:jobid/stop}: stop-with-savepoint. The job ends FINISHED once the
+     * savepoint is complete; if the savepoint fails, the job keeps running (Flink docs:
+     * ops/state/savepoints, "Stopping a job with savepoint").
+     *
+     * @param targetDirectory where Flink writes the savepoint directory
+     * @return the trigger id to poll with {@link #savepointStatus}
+     * @throws FlinkRestException when the JobManager cannot be reached in time or refuses
+     */
+    String stopWithSavepoint(URI restEndpoint, String jobId, String targetDirectory) throws FlinkRestException;
+
+    /**
+     * {@code POST /jobs/:jobid/savepoints}: a savepoint while the job keeps running.
+     *
+     * @return the trigger id to poll with {@link #savepointStatus}
+     * @throws FlinkRestException when the JobManager cannot be reached in time or refuses
+     */
+    String triggerSavepoint(URI restEndpoint, String jobId, String targetDirectory) throws FlinkRestException;
+
+    /**
+     * {@code GET /jobs/:jobid/savepoints/:triggerid}: where a savepoint operation stands.
+     *
+     * @throws FlinkRestException when the JobManager cannot be reached in time or answers with an error
+     */
+    SavepointStatus savepointStatus(URI restEndpoint, String jobId, String triggerId) throws FlinkRestException;
 }

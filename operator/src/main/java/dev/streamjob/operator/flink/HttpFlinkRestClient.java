@@ -61,6 +61,46 @@ public class HttpFlinkRestClient implements FlinkRestClient {
                 body.path("counts").path("failed").asLong(), latest, restoredFrom);
     }
 
+    @Override
+    public String stopWithSavepoint(URI restEndpoint, String jobId, String targetDirectory) throws FlinkRestException {
+        var body = json.createObjectNode().put("targetDirectory", targetDirectory).put("drain", false);
+        return requestId(post(restEndpoint, "/jobs/" + jobId + "/stop", body.toString()), "/jobs/" + jobId + "/stop");
+    }
+
+    @Override
+    public String triggerSavepoint(URI restEndpoint, String jobId, String targetDirectory) throws FlinkRestException {
+        var body = json.createObjectNode().put("target-directory", targetDirectory).put("cancel-job", false);
+        return requestId(post(restEndpoint, "/jobs/" + jobId + "/savepoints", body.toString()), "/jobs/" + jobId + "/savepoints");
+    }
+
+    @Override
+    public SavepointStatus savepointStatus(URI restEndpoint, String jobId, String triggerId) throws FlinkRestException {
+        Optional<JsonNode> answer = get(restEndpoint, "/jobs/" + jobId + "/savepoints/" + triggerId);
+        if (answer.isEmpty()) {
+            return SavepointStatus.unknown();
+        }
+        JsonNode body = answer.get();
+        if (!"COMPLETED".equals(body.path("status").path("id").asText())) {
+            return SavepointStatus.inProgress();
+        }
+        JsonNode operation = body.path("operation");
+        if (operation.hasNonNull("location")) {
+            return SavepointStatus.completed(operation.get("location").asText());
+        }
+        JsonNode cause = operation.path("failure-cause");
+        String failure = cause.path("stack-trace").asText(cause.path("class").asText("unknown failure"));
+        // The first line of Flink's serialized throwable: the exception and its message.
+        return SavepointStatus.failed(failure.lines().findFirst().orElse(failure).strip());
+    }
+
+    private static String requestId(JsonNode body, String path) throws FlinkRestException {
+        String id = body.path("request-id").asText("");
+        if (id.isEmpty()) {
+            throw new FlinkRestException(FlinkRestException.Kind.BAD_RESPONSE, "POST " + path + " returned no request-id", null);
+        }
+        return id;
+    }
+
     private JobDetails toJobDetails(JsonNode body) {
         List<JobDetails.Vertex> vertices = new ArrayList<>();
         for (JsonNode v : body.path("vertices")) {
@@ -74,20 +114,35 @@ public class HttpFlinkRestClient implements FlinkRestClient {
 
     /** GETs a path; empty on 404; every other failure is a {@link FlinkRestException}. */
     private Optional<JsonNode> get(URI restEndpoint, String path) throws FlinkRestException {
-        URI uri = restEndpoint.resolve(path);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(requestTimeout).GET()
+        HttpRequest request = HttpRequest.newBuilder(restEndpoint.resolve(path)).timeout(requestTimeout).GET()
                 .header("Accept", "application/json").build();
+        return send(request, "GET " + path);
+    }
+
+    /** POSTs a JSON body; a 404 (no such job) is a {@link FlinkRestException} like every other failure. */
+    private JsonNode post(URI restEndpoint, String path, String body) throws FlinkRestException {
+        HttpRequest request = HttpRequest.newBuilder(restEndpoint.resolve(path)).timeout(requestTimeout)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json").build();
+        return send(request, "POST " + path).orElseThrow(() -> new FlinkRestException(
+                FlinkRestException.Kind.HTTP_ERROR, "POST " + path + " answered HTTP 404", null));
+    }
+
+    private Optional<JsonNode> send(HttpRequest request, String what) throws FlinkRestException {
+        URI uri = request.uri();
+        String path = what;
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (HttpConnectTimeoutException e) {
             throw new FlinkRestException(FlinkRestException.Kind.TIMEOUT, "connecting to " + uri.getAuthority() + " timed out", e);
         } catch (HttpTimeoutException e) {
-            throw new FlinkRestException(FlinkRestException.Kind.TIMEOUT, "GET " + path + " timed out after " + requestTimeout, e);
+            throw new FlinkRestException(FlinkRestException.Kind.TIMEOUT, what + " timed out after " + requestTimeout, e);
         } catch (ConnectException | UnresolvedAddressException e) {
             throw new FlinkRestException(FlinkRestException.Kind.UNREACHABLE, "cannot connect to " + uri.getAuthority(), e);
         } catch (IOException e) {
-            throw new FlinkRestException(FlinkRestException.Kind.UNREACHABLE, "GET " + path + " failed: " + e, e);
+            throw new FlinkRestException(FlinkRestException.Kind.UNREACHABLE, what + " failed: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new FlinkRestException(FlinkRestException.Kind.TIMEOUT, "interrupted", e);
@@ -97,12 +152,24 @@ public class HttpFlinkRestClient implements FlinkRestClient {
         }
         if (response.statusCode() >= 300) {
             throw new FlinkRestException(FlinkRestException.Kind.HTTP_ERROR,
-                    "GET " + path + " answered HTTP " + response.statusCode(), null);
+                    path + " answered HTTP " + response.statusCode() + errorDetail(response.body()), null);
         }
         try {
             return Optional.of(json.readTree(response.body()));
         } catch (IOException e) {
-            throw new FlinkRestException(FlinkRestException.Kind.BAD_RESPONSE, "GET " + path + " did not return JSON", e);
+            throw new FlinkRestException(FlinkRestException.Kind.BAD_RESPONSE, path + " did not return JSON", e);
+        }
+    }
+
+    /** Flink's error answer is {@code {"errors": ["..."]}}; its first line, if there is one. */
+    private String errorDetail(String body) {
+        try {
+            JsonNode errors = json.readTree(body).path("errors");
+            return errors.isArray() && !errors.isEmpty()
+                    ? ": " + errors.get(0).asText().lines().findFirst().orElse("").strip()
+                    : "";
+        } catch (IOException | RuntimeException e) {
+            return "";
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.streamjob.operator.model;
 
-import dev.streamjob.operator.api.v1alpha1.JobState;
+import dev.streamjob.operator.api.v1alpha1.JobRun;
 import dev.streamjob.operator.api.v1alpha1.StreamJob;
 import dev.streamjob.operator.config.OperatorConfig;
 import dev.streamjob.operator.model.StreamJobResources.Component;
@@ -36,23 +36,26 @@ import java.util.TreeMap;
 public record DesiredResources(ConfigMap configMap, Service jobManagerService, Deployment jobManager,
         Deployment taskManager) {
 
-    /** Builds every object of the StreamJob. The spec must have passed validation. */
-    public static DesiredResources of(StreamJob job, OperatorConfig config) {
-        ConfigMap configMap = configMap(job, config);
+    /**
+     * Builds every object of one run of the StreamJob. The spec must have passed validation; the
+     * run says which job id and restore point the JobManager gets and whether the pods run.
+     */
+    public static DesiredResources of(StreamJob job, OperatorConfig config, JobRun run) {
+        ConfigMap configMap = configMap(job, config, run);
         String hash = hash(configMap.getData());
-        boolean running = job.getSpec().getJob().getState() != JobState.SUSPENDED;
+        boolean running = run.running();
         int parallelism = job.getSpec().getJob().getParallelism();
         int taskManagers = StreamJobResources.taskManagerReplicas(parallelism, FlinkConfig.slots(job.getSpec()));
         return new DesiredResources(
                 configMap,
                 jobManagerService(job),
-                deployment(job, config, Component.JOBMANAGER, running ? 1 : 0, hash),
-                deployment(job, config, Component.TASKMANAGER, running ? taskManagers : 0, hash));
+                deployment(job, config, run, Component.JOBMANAGER, running ? 1 : 0, hash),
+                deployment(job, config, run, Component.TASKMANAGER, running ? taskManagers : 0, hash));
     }
 
-    static ConfigMap configMap(StreamJob job, OperatorConfig config) {
+    static ConfigMap configMap(StreamJob job, OperatorConfig config, JobRun run) {
         Map<String, String> data = new TreeMap<>();
-        data.put(StreamJobResources.FLINK_CONF_FILE, FlinkConfig.toYaml(FlinkConfig.of(job, config)));
+        data.put(StreamJobResources.FLINK_CONF_FILE, FlinkConfig.toYaml(FlinkConfig.of(job, config, run)));
         data.put(StreamJobResources.LOG4J_CONF_FILE, LOG4J_CONSOLE);
         if (job.getSpec().getJob().getSql() != null) {
             data.put(StreamJobResources.SQL_FILE, job.getSpec().getJob().getSql());
@@ -77,7 +80,7 @@ public record DesiredResources(ConfigMap configMap, Service jobManagerService, D
                 .build();
     }
 
-    static Deployment deployment(StreamJob job, OperatorConfig config, Component component, int replicas,
+    static Deployment deployment(StreamJob job, OperatorConfig config, JobRun run, Component component, int replicas,
             String configHash) {
         String name = component == Component.JOBMANAGER
                 ? StreamJobResources.jobManagerName(job)
@@ -89,7 +92,7 @@ public record DesiredResources(ConfigMap configMap, Service jobManagerService, D
                 .withNewSelector().withMatchLabels(StreamJobResources.selectorLabels(job, component)).endSelector()
                 // A JobManager must never run twice; TaskManagers restart together with it anyway.
                 .withNewStrategy().withType("Recreate").endStrategy()
-                .withTemplate(FlinkPods.podTemplate(job, config, component, configHash))
+                .withTemplate(FlinkPods.podTemplate(job, config, run, component, configHash))
                 .endSpec()
                 .build();
     }

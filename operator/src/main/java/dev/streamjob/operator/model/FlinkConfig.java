@@ -1,6 +1,7 @@
 package dev.streamjob.operator.model;
 
 import dev.streamjob.operator.api.v1alpha1.CheckpointingSpec;
+import dev.streamjob.operator.api.v1alpha1.JobRun;
 import dev.streamjob.operator.api.v1alpha1.ProcessResources;
 import dev.streamjob.operator.api.v1alpha1.StreamJob;
 import dev.streamjob.operator.api.v1alpha1.StreamJobSpec;
@@ -29,8 +30,8 @@ public final class FlinkConfig {
     private FlinkConfig() {
     }
 
-    /** The full configuration, sorted by key so the ConfigMap content is stable. */
-    public static SortedMap<String, String> of(StreamJob job, OperatorConfig config) {
+    /** The full configuration of one run, sorted by key so the ConfigMap content is stable. */
+    public static SortedMap<String, String> of(StreamJob job, OperatorConfig config, JobRun run) {
         StreamJobSpec spec = job.getSpec();
         ResolvedStorage storage = ResolvedStorage.of(job, config);
         CheckpointingSpec checkpointing = spec.getCheckpointing() == null ? new CheckpointingSpec() : spec.getCheckpointing();
@@ -59,9 +60,13 @@ public final class FlinkConfig {
         conf.put("execution.checkpointing.timeout", checkpointing.getTimeout());
         conf.put("execution.checkpointing.num-retained", String.valueOf(checkpointing.getRetained()));
         conf.put("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
+        // A job stopped with a savepoint ends FINISHED; the JobManager must then stay up instead of
+        // exiting, or Kubernetes would restart it with the run's old restore point. Failures still
+        // end the JobManager (Flink's ApplicationDispatcherBootstrap applies this flag to success only).
+        conf.put("execution.shutdown-on-application-finish", "false");
         storage.bucket().ifPresent(bucket -> {
             conf.put("execution.checkpointing.dir", storage.checkpointDirectory());
-            conf.put("execution.checkpointing.savepoint-dir", storage.savepointDirectory());
+            conf.put("execution.checkpointing.savepoint-dir", storage.savepointDirectory(run.jobId()));
         });
         storage.endpoint().ifPresent(endpoint -> conf.put("s3.endpoint", endpoint));
         conf.put("s3.path.style.access", String.valueOf(storage.pathStyleAccess()));
@@ -145,6 +150,7 @@ public final class FlinkConfig {
         keys.put("s3.secret-key", "spec.storage.credentialsSecret");
         keys.put("s3.access.key", "spec.storage.credentialsSecret");
         keys.put("s3.secret.key", "spec.storage.credentialsSecret");
+        keys.put("execution.shutdown-on-application-finish", "the operator (it stops jobs with savepoints)");
         keys.put("high-availability.type", "the operator (it restores jobs from snapshots in S3)");
         return Map.copyOf(keys);
     }

@@ -1,5 +1,6 @@
 package dev.streamjob.operator.model;
 
+import dev.streamjob.operator.api.v1alpha1.JobRun;
 import dev.streamjob.operator.api.v1alpha1.ProcessResources;
 import dev.streamjob.operator.api.v1alpha1.SecretKeysReference;
 import dev.streamjob.operator.api.v1alpha1.StreamJob;
@@ -52,21 +53,20 @@ public final class FlinkPods {
     }
 
     /**
-     * The JobManager's launcher arguments: the fixed job id; the job's checkpoint directory, from
+     * The JobManager's launcher arguments: the run's job id; the run's checkpoint directory, from
      * whose newest complete checkpoint the launcher resumes at every start (so a JobManager that
-     * Kubernetes restarts, or a pod rolled by a spec change, never starts from empty state when
-     * the job has state); the restore path of a new lineage ({@code spec.job.initialSavepointPath},
-     * used only while the job has no checkpoint); and the SQL script or the jar to run.
+     * Kubernetes restarts never goes back to the run's restore point once the run has
+     * checkpoints); the restore point the operator chose for the run ({@link JobRun#restorePath});
+     * and the SQL script or the jar to run.
      */
-    public static List<String> jobManagerArgs(StreamJob job, OperatorConfig config) {
+    public static List<String> jobManagerArgs(StreamJob job, OperatorConfig config, JobRun run) {
         var spec = job.getSpec().getJob();
-        String jobId = StreamJobResources.jobId(job);
-        List<String> args = new ArrayList<>(List.of("jobmanager", "--job-id", jobId,
-                "--restore-from-latest-checkpoint", ResolvedStorage.of(job, config).checkpointDirectory() + "/" + jobId));
-        if (spec.getInitialSavepointPath() != null && !spec.getInitialSavepointPath().isBlank()) {
+        List<String> args = new ArrayList<>(List.of("jobmanager", "--job-id", run.jobId(),
+                "--restore-from-latest-checkpoint", ResolvedStorage.of(job, config).checkpointDirectory() + "/" + run.jobId()));
+        if (run.restorePath() != null && !run.restorePath().isBlank()) {
             args.add("--from-savepoint");
-            args.add(spec.getInitialSavepointPath());
-            if (Boolean.TRUE.equals(spec.getAllowNonRestoredState())) {
+            args.add(run.restorePath());
+            if (Boolean.TRUE.equals(run.allowNonRestoredState())) {
                 args.add("--allow-non-restored-state");
             }
         }
@@ -88,6 +88,12 @@ public final class FlinkPods {
         return args;
     }
 
+    /** The runtime image of the StreamJob: {@code spec.image}, or the operator's default. */
+    public static String image(StreamJob job, OperatorConfig config) {
+        String image = job.getSpec().getImage();
+        return image != null && !image.isBlank() ? image : config.defaultImage();
+    }
+
     /** The TaskManager's launcher arguments: it advertises its pod IP to the JobManager. */
     public static List<String> taskManagerArgs() {
         return List.of("taskmanager", "-Dtaskmanager.host=$(" + POD_IP_ENV + ")");
@@ -98,10 +104,10 @@ public final class FlinkPods {
      *
      * @param configHash hash of the ConfigMap content; a change rolls the pods
      */
-    public static PodTemplateSpec podTemplate(StreamJob job, OperatorConfig config, Component component,
+    public static PodTemplateSpec podTemplate(StreamJob job, OperatorConfig config, JobRun run, Component component,
             String configHash) {
         StreamJobSpec spec = job.getSpec();
-        Container flink = flinkContainer(job, config, component);
+        Container flink = flinkContainer(job, config, run, component);
         ObjectMeta metadata = new ObjectMeta();
         metadata.setLabels(StreamJobResources.labels(job, component));
         metadata.setAnnotations(new LinkedHashMap<>(Map.of(StreamJobResources.CONFIG_HASH_ANNOTATION, configHash)));
@@ -112,7 +118,7 @@ public final class FlinkPods {
         return merge(new PodTemplateSpecBuilder().withMetadata(metadata).withSpec(podSpec).build(), spec.getPodTemplate());
     }
 
-    private static Container flinkContainer(StreamJob job, OperatorConfig config, Component component) {
+    private static Container flinkContainer(StreamJob job, OperatorConfig config, JobRun run, Component component) {
         StreamJobSpec spec = job.getSpec();
         boolean jobManager = component == Component.JOBMANAGER;
         Quantity memory = jobManager ? FlinkConfig.jobManagerMemory(spec, config) : FlinkConfig.taskManagerMemory(spec, config);
@@ -120,10 +126,10 @@ public final class FlinkPods {
         int probePort = jobManager ? StreamJobResources.REST_PORT : StreamJobResources.TASKMANAGER_RPC_PORT;
         return new ContainerBuilder()
                 .withName(StreamJobResources.FLINK_CONTAINER)
-                .withImage(spec.getImage() != null && !spec.getImage().isBlank() ? spec.getImage() : config.defaultImage())
+                .withImage(image(job, config))
                 .withImagePullPolicy(config.imagePullPolicy())
                 .withCommand(StreamJobResources.LAUNCHER)
-                .withArgs(jobManager ? jobManagerArgs(job, config) : taskManagerArgs())
+                .withArgs(jobManager ? jobManagerArgs(job, config, run) : taskManagerArgs())
                 .withEnv(env(job, config))
                 .withPorts(jobManager ? jobManagerPorts() : taskManagerPorts())
                 .withResources(new ResourceRequirementsBuilder()

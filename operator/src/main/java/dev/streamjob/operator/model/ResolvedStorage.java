@@ -52,6 +52,19 @@ public record ResolvedStorage(Optional<String> endpoint, Optional<String> bucket
         return uri("savepoints");
     }
 
+    /**
+     * {@code s3://<bucket>/<prefix>/savepoints/<jobId>}: where the savepoints of one run go, so
+     * that the job id in the path tells which lineage a savepoint belongs to.
+     */
+    public String savepointDirectory(String jobId) {
+        return savepointDirectory() + "/" + jobId;
+    }
+
+    /** The key prefix of every object of this job in the bucket, ending with a slash. */
+    public String keyPrefix() {
+        return prefix + "/";
+    }
+
     private String uri(String leaf) {
         return "s3://" + bucket.orElseThrow() + "/" + prefix + "/" + leaf;
     }

@@ -118,11 +118,37 @@ public final class StreamJobResources {
     }
 
     /**
-     * The Flink job id of the StreamJob: its UID without dashes (32 hex characters, the form
-     * {@code --job-id} takes). Stable across operator restarts and pod restarts.
+     * The Flink job id of one run of the StreamJob (the form {@code --job-id} takes, 32 hex
+     * characters): the first 16 hex characters of its UID, then the lineage and the run number as
+     * 8 hex characters each. Checkpoints land under {@code <checkpoints>/<job id>/chk-N}, so the
+     * job id tells which StreamJob, lineage and run a snapshot belongs to; a re-created StreamJob
+     * of the same name (a new UID) never mistakes the old one's snapshots for its own.
+     *
+     * @param lineage state lineage number, 1 or more
+     * @param run run number, 1 or more
      */
-    public static String jobId(StreamJob job) {
-        return job.getMetadata().getUid().replace("-", "").toLowerCase(java.util.Locale.ROOT);
+    public static String jobId(StreamJob job, int lineage, int run) {
+        return uidPrefix(job) + String.format(java.util.Locale.ROOT, "%08x%08x", lineage, run);
+    }
+
+    /** The first 16 hex characters of the StreamJob's UID: the part every job id of it shares. */
+    public static String uidPrefix(StreamJob job) {
+        return job.getMetadata().getUid().replace("-", "").toLowerCase(java.util.Locale.ROOT).substring(0, 16);
+    }
+
+    /**
+     * The lineage number a job id of this StreamJob encodes; empty for a job id of another
+     * StreamJob or of another form.
+     */
+    public static java.util.OptionalInt lineageOf(StreamJob job, String jobId) {
+        if (jobId == null || jobId.length() != 32 || !jobId.startsWith(uidPrefix(job))) {
+            return java.util.OptionalInt.empty();
+        }
+        try {
+            return java.util.OptionalInt.of(Integer.parseUnsignedInt(jobId.substring(16, 24), 16));
+        } catch (NumberFormatException e) {
+            return java.util.OptionalInt.empty();
+        }
     }
 
     /** TaskManager replicas for the spec: {@code ceil(parallelism / slots)}. */

@@ -1,5 +1,6 @@
 package dev.streamjob.operator.observer;
 
+import dev.streamjob.operator.api.v1alpha1.JobRun;
 import dev.streamjob.operator.api.v1alpha1.StreamJob;
 import dev.streamjob.operator.config.OperatorConfig;
 import dev.streamjob.operator.flink.CheckpointStatistics;
@@ -42,18 +43,22 @@ public class FlinkClusterObserver {
         this.config = config;
     }
 
-    /** Observes the StreamJob's cluster through the reconcile context's caches and the REST API. */
-    public ObservedState observe(StreamJob job, Context<StreamJob> context) {
+    /**
+     * Observes the StreamJob's cluster through the reconcile context's caches and the REST API.
+     *
+     * @param run the run whose job to ask the REST API for; null: none deployed, nothing to ask
+     */
+    public ObservedState observe(StreamJob job, JobRun run, Context<StreamJob> context) {
         Optional<Deployment> jobManager = deployment(context, StreamJobResources.jobManagerName(job));
         Optional<Deployment> taskManager = deployment(context, StreamJobResources.taskManagerName(job));
         Set<Pod> pods = context.getSecondaryResources(Pod.class);
         boolean jobManagerWanted = jobManager.map(d -> d.getSpec().getReplicas() != null && d.getSpec().getReplicas() > 0)
                 .orElse(false);
-        ObservedState.FlinkObservation observation = jobManagerWanted
-                ? queryFlink(restEndpoint(job), StreamJobResources.jobId(job))
+        ObservedState.FlinkObservation observation = jobManagerWanted && run != null
+                ? queryFlink(restEndpoint(job), run.jobId())
                 : new ObservedState.NotQueried();
         return new ObservedState(jobManager, taskManager,
-                problem(pods, Component.JOBMANAGER), problem(pods, Component.TASKMANAGER), observation);
+                problem(pods, Component.JOBMANAGER), problem(pods, Component.TASKMANAGER), observation, pods.size());
     }
 
     /** The JobManager's REST URL from {@code streamjob.flink.rest-url-template}. */

@@ -16,10 +16,21 @@ import java.util.Optional;
  * @param jobManagerProblem a failing JobManager container, if any
  * @param taskManagerProblem a failing TaskManager container, if any
  * @param flink the REST API's answer
+ * @param flinkPods Flink pods of the StreamJob that exist, terminating ones included
  */
 public record ObservedState(Optional<Deployment> jobManager, Optional<Deployment> taskManager,
         Optional<ContainerProblem> jobManagerProblem, Optional<ContainerProblem> taskManagerProblem,
-        FlinkObservation flink) {
+        FlinkObservation flink, int flinkPods) {
+
+    /** Whether the job runs with all its tasks, so a savepoint can be taken. */
+    public boolean jobHealthy() {
+        return flink instanceof Job job && job.details().allTasksRunning();
+    }
+
+    /** The job's Flink state, if the REST API reported the job. */
+    public Optional<String> jobState() {
+        return flink instanceof Job job ? Optional.of(job.details().state()) : Optional.empty();
+    }
 
     /** The JobManager REST API's view of the job. */
     public sealed interface FlinkObservation {

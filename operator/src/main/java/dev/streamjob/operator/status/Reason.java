@@ -36,5 +36,31 @@ public enum Reason {
     /** Nothing needs attention. */
     AsExpected,
     /** The operator failed to apply the desired objects; it retries with backoff. */
-    ReconcileError
+    ReconcileError,
+    /** A savepoint was triggered; the operator polls Flink for it. */
+    SavepointInProgress,
+    /** The old run's Flink pods are being removed before the new run starts. */
+    Stopping,
+    /** The new run of an upgrade, scale or restart is starting. */
+    Upgrading,
+    /** The job is being suspended (savepoint, then its pods removed). */
+    Suspending,
+    /** The job is starting again after a suspend. */
+    Resuming,
+    /** A savepoint completed (event). */
+    SavepointCompleted,
+    /** Flink reported the savepoint as failed; the job keeps running. */
+    SavepointFailed,
+    /** The savepoint was not complete within spec.savepoints.timeout; the job keeps running. */
+    SavepointTimedOut,
+    /** The JobManager no longer knows the savepoint's trigger and the job still runs. */
+    SavepointLost,
+    /** The new run of an upgrade, scale or restart runs with all its tasks (event). */
+    UpgradeCompleted,
+    /** An upgrade, scale, restart or suspend could not be carried out; the old run is left as it was. */
+    UpgradeFailed,
+    /** The StreamJob's objects in S3 could not be listed or changed. */
+    SnapshotStoreUnavailable,
+    /** A change is held: the last attempt for this generation failed. */
+    ChangeHeld
 }

@@ -1,7 +1,10 @@
 package dev.streamjob.operator.status;
 
 import dev.streamjob.operator.api.v1alpha1.CheckpointInfo;
-import dev.streamjob.operator.api.v1alpha1.JobState;
+import dev.streamjob.operator.api.v1alpha1.JobRun;
+import dev.streamjob.operator.api.v1alpha1.Operation;
+import dev.streamjob.operator.api.v1alpha1.OperationFailure;
+import dev.streamjob.operator.api.v1alpha1.OperationType;
 import dev.streamjob.operator.api.v1alpha1.StreamJob;
 import dev.streamjob.operator.api.v1alpha1.StreamJobStatus;
 import dev.streamjob.operator.flink.CheckpointStatistics;
@@ -47,14 +50,18 @@ public final class StatusComputer {
      *
      * @param errors validation errors of the current spec; when non-empty the cluster was not touched
      * @param observed the cluster as observed after acting
+     * @param runState the deployed run, the operation in flight and the savepoint history, as the
+     *     lifecycle step left them
      * @param now time of the reconcile, for {@code lastTransitionTime}
      */
-    public static StreamJobStatus compute(StreamJob job, List<FieldError> errors, ObservedState observed, Instant now) {
+    public static StreamJobStatus compute(StreamJob job, List<FieldError> errors, ObservedState observed,
+            RunState runState, Instant now) {
         StreamJobStatus previous = job.getStatus() == null ? new StreamJobStatus() : job.getStatus();
         long generation = job.getMetadata().getGeneration() == null ? 0 : job.getMetadata().getGeneration();
         StreamJobStatus status = new StreamJobStatus();
         status.setObservedGeneration(generation);
-        status.setJobId(StreamJobResources.jobId(job));
+        runState.writeTo(status);
+        status.setJobId(runState.currentRun() == null ? null : runState.currentRun().jobId());
         status.setSelector(StreamJobResources.taskManagerSelector(job));
         status.setLastCheckpoint(lastCheckpoint(observed).orElse(previous.getLastCheckpoint()));
         Optional<Optional<String>> restoredFrom = restoredFrom(observed);
@@ -82,7 +89,8 @@ public final class StatusComputer {
             conditions.specValid = condition(ConditionType.SpecValid, true, Reason.SpecAccepted, "");
         }
 
-        describeJob(job, observed, status, conditions);
+        describeOperation(runState, conditions);
+        describeJob(runState, observed, status, conditions);
         status.setConditions(conditions.list(previous.getConditions(), generation, now));
         return status;
     }
@@ -109,13 +117,47 @@ public final class StatusComputer {
         return status;
     }
 
+    /** Progressing for the operation in flight, and Degraded for the last failed operation. */
+    private static void describeOperation(RunState runState, Conditions c) {
+        Operation op = runState.operation();
+        JobRun run = runState.currentRun();
+        if (op != null) {
+            String since = " (since " + op.phaseStartedAt() + ")";
+            switch (op.phase()) {
+                case SavepointInProgress -> c.setIfAbsent(condition(ConditionType.Progressing, true, Reason.SavepointInProgress,
+                        op.savepointTrigger() + " savepoint of job " + run.jobId() + " in progress, Flink trigger "
+                                + op.triggerId() + since));
+                case Stopping -> c.setIfAbsent(condition(ConditionType.Progressing, true,
+                        op.type() == OperationType.Suspend ? Reason.Suspending : Reason.Stopping,
+                        op.type() + ": removing the pods of run " + run.number()
+                                + (op.savepointPath() == null ? "" : " after savepoint " + op.savepointPath()) + since));
+                case Deploying -> c.setIfAbsent(condition(ConditionType.Progressing, true,
+                        op.type() == OperationType.Resume ? Reason.Resuming : Reason.Upgrading,
+                        op.type() + ": run " + run.number() + " (job " + run.jobId() + ") starting from "
+                                + (run.restorePath() == null ? "empty state" : run.restorePath()) + since));
+            }
+        }
+        OperationFailure failure = runState.lastFailure();
+        if (failure != null) {
+            Reason reason = Reason.UpgradeFailed;
+            for (Reason r : Reason.values()) {
+                if (r.name().equals(failure.reason())) {
+                    reason = r;
+                }
+            }
+            c.setIfAbsent(condition(ConditionType.Degraded, true, reason, failure.message()
+                    + " (" + failure.type() + " for generation " + failure.generation() + " at " + failure.time() + ")"));
+        }
+    }
+
     /** Fills job state, parallelism and the Ready / Progressing / Degraded conditions not yet set. */
-    private static void describeJob(StreamJob job, ObservedState observed, StreamJobStatus status, Conditions c) {
-        if (job.getSpec().getJob().getState() == JobState.SUSPENDED) {
+    private static void describeJob(RunState runState, ObservedState observed, StreamJobStatus status, Conditions c) {
+        JobRun run = runState.currentRun();
+        if (run != null && !run.running()) {
             status.setJobState("SUSPENDED");
             status.setParallelism(0);
-            c.setIfAbsent(condition(ConditionType.Ready, false, Reason.Suspended, "spec.job.state is suspended"));
-            c.setIfAbsent(condition(ConditionType.Progressing, false, Reason.Suspended, "spec.job.state is suspended"));
+            c.setIfAbsent(condition(ConditionType.Ready, false, Reason.Suspended, "the job is suspended (spec.job.state)"));
+            c.setIfAbsent(condition(ConditionType.Progressing, false, Reason.Suspended, "the job is suspended (spec.job.state)"));
             c.setIfAbsent(condition(ConditionType.Degraded, false, Reason.AsExpected, ""));
             return;
         }

@@ -1,6 +1,8 @@
 package dev.streamjob.operator.validation;
 
 import dev.streamjob.operator.api.v1alpha1.CheckpointingSpec;
+import dev.streamjob.operator.api.v1alpha1.SavepointsSpec;
+import dev.streamjob.operator.model.Durations;
 import dev.streamjob.operator.api.v1alpha1.JobSpec;
 import dev.streamjob.operator.api.v1alpha1.SecretKeysReference;
 import dev.streamjob.operator.api.v1alpha1.StreamJob;
@@ -48,6 +50,7 @@ public final class StreamJobValidator {
         }
         validateJob(spec.getJob(), errors);
         validateCheckpointing(spec.getCheckpointing(), errors);
+        validateSavepoints(spec.getSavepoints(), errors);
         validateStorage(job, config, secrets, errors);
         validateResources(spec, config, errors);
         validateFlinkConfiguration(spec.getFlinkConfiguration(), errors);
@@ -79,6 +82,34 @@ public final class StreamJobValidator {
         if (job.getUpgradeMode() == null) {
             errors.add(new FieldError("spec.job.upgradeMode",
                     "unsupported value; use savepoint, last-state or stateless"));
+        }
+    }
+
+    private static void validateSavepoints(SavepointsSpec savepoints, List<FieldError> errors) {
+        if (savepoints == null) {
+            return;
+        }
+        if (savepoints.getTimeout() != null) {
+            duration("spec.savepoints.timeout", savepoints.getTimeout(), errors);
+        }
+        if (savepoints.getInterval() != null) {
+            duration("spec.savepoints.interval", savepoints.getInterval(), errors);
+        }
+        if (savepoints.getMaxAge() != null) {
+            duration("spec.savepoints.maxAge", savepoints.getMaxAge(), errors);
+        }
+        if (savepoints.getMaxCount() != null && (savepoints.getMaxCount() < 1 || savepoints.getMaxCount() > 100)) {
+            errors.add(new FieldError("spec.savepoints.maxCount", "must be between 1 and 100, got " + savepoints.getMaxCount()));
+        }
+    }
+
+    private static void duration(String field, String value, List<FieldError> errors) {
+        try {
+            if (Durations.parse(value).isZero()) {
+                errors.add(new FieldError(field, "must be longer than zero"));
+            }
+        } catch (IllegalArgumentException e) {
+            errors.add(new FieldError(field, e.getMessage()));
         }
     }
 

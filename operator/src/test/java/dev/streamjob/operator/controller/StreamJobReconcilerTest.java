@@ -7,7 +7,10 @@ import dev.streamjob.operator.TestStreamJobs;
 import dev.streamjob.operator.api.v1alpha1.StreamJob;
 import dev.streamjob.operator.flink.FakeFlinkRestClient;
 import dev.streamjob.operator.flink.FlinkRestClient;
+import dev.streamjob.operator.model.StreamJobResources;
 import dev.streamjob.operator.observer.FlinkClusterObserver;
+import dev.streamjob.operator.state.FakeSnapshotStore;
+import dev.streamjob.operator.state.SnapshotStore;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
@@ -42,10 +45,12 @@ class StreamJobReconcilerTest {
     FlinkClusterObserver observer;
 
     private final FakeFlinkRestClient flink = new FakeFlinkRestClient();
+    private final FakeSnapshotStore store = new FakeSnapshotStore();
 
     @BeforeEach
-    void installFakeFlink() {
+    void installFakes() {
         QuarkusMock.installMockForType(flink, FlinkRestClient.class);
+        QuarkusMock.installMockForType(store, SnapshotStore.class);
     }
 
     private StreamJob create(String namespace, String name) {
@@ -76,7 +81,7 @@ class StreamJobReconcilerTest {
     }
 
     private String jobId(StreamJob job) {
-        return job.getMetadata().getUid().replace("-", "");
+        return StreamJobResources.jobId(job, 1, 1);
     }
 
     @Test

@@ -14,6 +14,10 @@ public class FakeFlinkRestClient implements FlinkRestClient {
 
     private final Map<URI, Map<String, JobDetails>> jobs = new ConcurrentHashMap<>();
     private final Map<URI, Map<String, CheckpointStatistics>> checkpoints = new ConcurrentHashMap<>();
+    private final Map<String, String> triggers = new ConcurrentHashMap<>();
+    private final List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile SavepointStatus savepointOutcome = SavepointStatus.inProgress();
+    private volatile FlinkRestException refusal;
 
     /** Makes the endpoint answer, without any job. */
     public void jobManagerUp(URI endpoint) {
@@ -33,6 +37,67 @@ public class FakeFlinkRestClient implements FlinkRestClient {
     public void completedCheckpoint(URI endpoint, String jobId, long id, String path, long completedAtMillis) {
         checkpoints.get(endpoint).put(jobId, new CheckpointStatistics(id, 0,
                 Optional.of(new CheckpointStatistics.CompletedCheckpoint(id, path, completedAtMillis))));
+    }
+
+    /** Makes the endpoint unreachable again (the JobManager is gone). */
+    public void jobManagerDown(URI endpoint) {
+        jobs.remove(endpoint);
+        checkpoints.remove(endpoint);
+    }
+
+    /**
+     * What the next savepoints answer: {@link SavepointStatus#inProgress()} keeps them in
+     * progress; anything else is the answer for every trigger from now on.
+     */
+    public void savepointOutcome(SavepointStatus outcome) {
+        savepointOutcome = outcome;
+    }
+
+    /** Makes triggering a savepoint fail with the given error. */
+    public void refuseSavepoints(FlinkRestException error) {
+        refusal = error;
+    }
+
+    /** The savepoint requests received, as {@code stop|savepoint <jobId> <targetDirectory>}. */
+    public List<String> savepointRequests() {
+        return List.copyOf(requests);
+    }
+
+    @Override
+    public String stopWithSavepoint(URI restEndpoint, String jobId, String targetDirectory) throws FlinkRestException {
+        return trigger("stop", restEndpoint, jobId, targetDirectory);
+    }
+
+    @Override
+    public String triggerSavepoint(URI restEndpoint, String jobId, String targetDirectory) throws FlinkRestException {
+        return trigger("savepoint", restEndpoint, jobId, targetDirectory);
+    }
+
+    private String trigger(String kind, URI restEndpoint, String jobId, String targetDirectory) throws FlinkRestException {
+        reachable(restEndpoint);
+        if (refusal != null) {
+            throw refusal;
+        }
+        requests.add(kind + " " + jobId + " " + targetDirectory);
+        String triggerId = "trigger-" + requests.size();
+        triggers.put(triggerId, kind);
+        return triggerId;
+    }
+
+    @Override
+    public SavepointStatus savepointStatus(URI restEndpoint, String jobId, String triggerId) throws FlinkRestException {
+        reachable(restEndpoint);
+        if (!triggers.containsKey(triggerId)) {
+            return SavepointStatus.unknown();
+        }
+        if (savepointOutcome.state() == SavepointStatus.State.COMPLETED && "stop".equals(triggers.get(triggerId))) {
+            // Flink ends a job stopped with a savepoint FINISHED.
+            JobDetails details = jobs.get(restEndpoint).get(jobId);
+            if (details != null) {
+                jobs.get(restEndpoint).put(jobId, new JobDetails(jobId, details.name(), "FINISHED", details.vertices()));
+            }
+        }
+        return savepointOutcome;
     }
 
     @Override

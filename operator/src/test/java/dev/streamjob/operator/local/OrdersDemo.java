@@ -65,7 +65,7 @@ public final class OrdersDemo {
             StreamJob job = ExampleStreamJobs.ordersRevenue("demo", kafka.bootstrapServers(), s3.endpoint(), "flink");
             job.getMetadata().setUid(UUID.randomUUID().toString());
             job.getMetadata().setGeneration(1L);
-            DesiredResources resources = DesiredResources.of(job, TestStreamJobs.config());
+            DesiredResources resources = DesiredResources.of(job, TestStreamJobs.config(), TestStreamJobs.firstRun(job));
             int restPort = LocalFlinkCluster.freePort();
 
             long expected = 0;
@@ -85,7 +85,7 @@ public final class OrdersDemo {
                 revenue.subscribe(List.of("revenue"));
                 HttpFlinkRestClient rest = new HttpFlinkRestClient(Duration.ofSeconds(1), Duration.ofSeconds(3));
                 URI endpoint = URI.create("http://127.0.0.1:" + restPort);
-                String jobId = StreamJobResources.jobId(job);
+                String jobId = TestStreamJobs.firstRun(job).jobId();
                 String lastState = "";
                 Instant running = null;
                 long aggregatedOrders = 0;

@@ -28,7 +28,7 @@ class DesiredResourcesTest {
         job.getSpec().getJob().setParallelism(5);
         job.getSpec().getTaskManager().setSlots(2);
 
-        DesiredResources r = DesiredResources.of(job, TestStreamJobs.config());
+        DesiredResources r = DesiredResources.of(job, TestStreamJobs.config(), TestStreamJobs.firstRun(job));
 
         assertThat(r.configMap().getMetadata().getName()).isEqualTo("orders-config");
         assertThat(r.jobManager().getMetadata().getName()).isEqualTo("orders-jobmanager");
@@ -56,13 +56,14 @@ class DesiredResourcesTest {
         StreamJob job = TestStreamJobs.sqlJob("orders");
         job.getSpec().getFlinkConfiguration().put("pipeline.max-parallelism", "64");
 
-        Map<String, String> data = DesiredResources.of(job, TestStreamJobs.config()).configMap().getData();
+        Map<String, String> data = DesiredResources.of(job, TestStreamJobs.config(), TestStreamJobs.firstRun(job)).configMap().getData();
 
         assertThat(data).containsOnlyKeys("config.yaml", "log4j-console.properties", "job.sql");
         assertThat(data.get("job.sql")).isEqualTo(TestStreamJobs.SQL);
         assertThat(data.get("config.yaml")).contains(
                 "execution.checkpointing.dir: \"s3://snapshots/ns/orders/checkpoints\"\n",
-                "execution.checkpointing.savepoint-dir: \"s3://snapshots/ns/orders/savepoints\"\n",
+                "execution.checkpointing.savepoint-dir: \"s3://snapshots/ns/orders/savepoints/0f8c6a4e1b2d4c3e0000000100000001\"\n",
+                "execution.shutdown-on-application-finish: \"false\"\n",
                 "execution.checkpointing.interval: \"10s\"\n",
                 "execution.checkpointing.externalized-checkpoint-retention: \"RETAIN_ON_CANCELLATION\"\n",
                 "s3.endpoint: \"http://minio.minio.svc:9000\"\n",
@@ -93,11 +94,11 @@ class DesiredResourcesTest {
     void jobManagerRunsTheLauncherWithJobIdAndScript() {
         StreamJob job = TestStreamJobs.sqlJob("orders");
 
-        Container jm = flink(DesiredResources.of(job, TestStreamJobs.config()).jobManager());
+        Container jm = flink(DesiredResources.of(job, TestStreamJobs.config(), TestStreamJobs.firstRun(job)).jobManager());
 
         assertThat(jm.getCommand()).containsExactly("/opt/flink/bin/launcher");
-        assertThat(jm.getArgs()).containsExactly("jobmanager", "--job-id", "0f8c6a4e1b2d4c3e9f10a1b2c3d4e5f6",
-                "--restore-from-latest-checkpoint", "s3://snapshots/ns/orders/checkpoints/0f8c6a4e1b2d4c3e9f10a1b2c3d4e5f6",
+        assertThat(jm.getArgs()).containsExactly("jobmanager", "--job-id", "0f8c6a4e1b2d4c3e0000000100000001",
+                "--restore-from-latest-checkpoint", "s3://snapshots/ns/orders/checkpoints/0f8c6a4e1b2d4c3e0000000100000001",
                 "--sql-file", "/opt/flink/conf/job.sql");
         assertThat(jm.getImage()).isEqualTo("streamjob-runtime:0.1.0");
         assertThat(jm.getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
@@ -111,21 +112,22 @@ class DesiredResourcesTest {
     }
 
     @Test
-    void jarJobWithRestorePathAndArguments() {
+    void jarJobRunWithRestorePointAndArguments() {
         StreamJob job = TestStreamJobs.sqlJob("wordcount");
         job.getSpec().getJob().setSql(null);
         job.getSpec().getJob().setJarURI("local:///opt/flink/usrlib/wc.jar");
         job.getSpec().getJob().setEntryClass("org.example.WordCount");
         job.getSpec().getJob().setArgs(List.of("--input", "x"));
-        job.getSpec().getJob().setInitialSavepointPath("s3://snapshots/old/savepoints/savepoint-1");
         job.getSpec().getJob().setAllowNonRestoredState(true);
 
-        DesiredResources r = DesiredResources.of(job, TestStreamJobs.config());
+        // Run 3 of lineage 2, started from a savepoint the operator chose.
+        DesiredResources r = DesiredResources.of(job, TestStreamJobs.config(),
+                TestStreamJobs.run(job, 2, 3, "s3://snapshots/ns/wordcount/savepoints/0f8c6a4e1b2d4c3e0000000200000002/savepoint-1"));
 
         assertThat(flink(r.jobManager()).getArgs()).containsExactly("jobmanager", "--job-id",
-                "0f8c6a4e1b2d4c3e9f10a1b2c3d4e5f6",
-                "--restore-from-latest-checkpoint", "s3://snapshots/ns/wordcount/checkpoints/0f8c6a4e1b2d4c3e9f10a1b2c3d4e5f6",
-                "--from-savepoint", "s3://snapshots/old/savepoints/savepoint-1",
+                "0f8c6a4e1b2d4c3e0000000200000003",
+                "--restore-from-latest-checkpoint", "s3://snapshots/ns/wordcount/checkpoints/0f8c6a4e1b2d4c3e0000000200000003",
+                "--from-savepoint", "s3://snapshots/ns/wordcount/savepoints/0f8c6a4e1b2d4c3e0000000200000002/savepoint-1",
                 "--allow-non-restored-state", "--jar-uri", "local:///opt/flink/usrlib/wc.jar",
                 "--entry-class", "org.example.WordCount", "--", "--input", "x");
         assertThat(r.configMap().getData()).doesNotContainKey("job.sql");
@@ -137,7 +139,7 @@ class DesiredResourcesTest {
         StreamJob job = TestStreamJobs.sqlJob("orders");
         job.getSpec().getJob().setState(JobState.SUSPENDED);
 
-        DesiredResources r = DesiredResources.of(job, TestStreamJobs.config());
+        DesiredResources r = DesiredResources.of(job, TestStreamJobs.config(), TestStreamJobs.firstRun(job));
 
         assertThat(r.jobManager().getSpec().getReplicas()).isZero();
         assertThat(r.taskManager().getSpec().getReplicas()).isZero();
@@ -146,12 +148,12 @@ class DesiredResourcesTest {
     @Test
     void aConfigurationChangeChangesThePodTemplateHash() {
         StreamJob job = TestStreamJobs.sqlJob("orders");
-        String before = DesiredResources.of(job, TestStreamJobs.config()).jobManager().getSpec().getTemplate()
+        String before = DesiredResources.of(job, TestStreamJobs.config(), TestStreamJobs.firstRun(job)).jobManager().getSpec().getTemplate()
                 .getMetadata().getAnnotations().get(StreamJobResources.CONFIG_HASH_ANNOTATION);
-        String same = DesiredResources.of(job, TestStreamJobs.config()).jobManager().getSpec().getTemplate()
+        String same = DesiredResources.of(job, TestStreamJobs.config(), TestStreamJobs.firstRun(job)).jobManager().getSpec().getTemplate()
                 .getMetadata().getAnnotations().get(StreamJobResources.CONFIG_HASH_ANNOTATION);
         job.getSpec().getJob().setSql(TestStreamJobs.SQL + "-- changed\n");
-        String after = DesiredResources.of(job, TestStreamJobs.config()).jobManager().getSpec().getTemplate()
+        String after = DesiredResources.of(job, TestStreamJobs.config(), TestStreamJobs.firstRun(job)).jobManager().getSpec().getTemplate()
                 .getMetadata().getAnnotations().get(StreamJobResources.CONFIG_HASH_ANNOTATION);
 
         assertThat(before).hasSize(16).isEqualTo(same).isNotEqualTo(after);
@@ -176,7 +178,7 @@ class DesiredResourcesTest {
                 .endSpec()
                 .build());
 
-        Deployment tm = DesiredResources.of(job, TestStreamJobs.config()).taskManager();
+        Deployment tm = DesiredResources.of(job, TestStreamJobs.config(), TestStreamJobs.firstRun(job)).taskManager();
 
         var pod = tm.getSpec().getTemplate();
         assertThat(pod.getMetadata().getLabels()).containsEntry("team", "payments")

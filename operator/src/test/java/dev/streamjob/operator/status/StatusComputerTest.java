@@ -29,13 +29,21 @@ class StatusComputerTest {
             .withGeneration(1L).endMetadata().withNewSpec().withReplicas(1).endSpec().build();
 
     private static JobDetails job(String state, int running, int parallelism) {
-        return new JobDetails("0f8c6a4e1b2d4c3e9f10a1b2c3d4e5f6", "insert-into", state, List.of(
+        return new JobDetails("0f8c6a4e1b2d4c3e0000000100000001", "insert-into", state, List.of(
                 new JobDetails.Vertex("Source: orders", parallelism, Map.of("RUNNING", running, "DEPLOYING", parallelism - running)),
                 new JobDetails.Vertex("Window", parallelism, Map.of("RUNNING", running, "DEPLOYING", parallelism - running))));
     }
 
     private static ObservedState observed(ObservedState.FlinkObservation flink) {
-        return new ObservedState(Optional.of(JM), Optional.empty(), Optional.empty(), Optional.empty(), flink);
+        return new ObservedState(Optional.of(JM), Optional.empty(), Optional.empty(), Optional.empty(), flink, 2);
+    }
+
+    /** The status for the job's first run (or the run its status holds). */
+    private static StreamJobStatus compute(StreamJob job, List<FieldError> errors, ObservedState observed, Instant now) {
+        RunState state = job.getStatus() != null && job.getStatus().getCurrentRun() != null
+                ? RunState.of(job.getStatus())
+                : RunState.of(null).withRun(TestStreamJobs.firstRun(job));
+        return StatusComputer.compute(job, errors, observed, state, now);
     }
 
     private static Condition condition(StreamJobStatus status, ConditionType type) {
@@ -54,13 +62,13 @@ class StatusComputerTest {
         var checkpoints = new CheckpointStatistics(4, 0, Optional.of(new CheckpointStatistics.CompletedCheckpoint(
                 4, "s3://snapshots/ns/orders/checkpoints/0f8c/chk-4", 1_795_000_000_000L)));
 
-        StreamJobStatus status = StatusComputer.compute(sj, List.of(),
+        StreamJobStatus status = compute(sj, List.of(),
                 observed(new ObservedState.Job(job("RUNNING", 2, 2), Optional.of(checkpoints))), T0);
 
         assertThat(status.getObservedGeneration()).isEqualTo(1L);
         assertThat(status.getJobState()).isEqualTo("RUNNING");
         assertThat(status.getParallelism()).isEqualTo(2);
-        assertThat(status.getJobId()).isEqualTo("0f8c6a4e1b2d4c3e9f10a1b2c3d4e5f6");
+        assertThat(status.getJobId()).isEqualTo("0f8c6a4e1b2d4c3e0000000100000001");
         assertThat(status.getSelector()).isEqualTo("streamjob.dev/name=orders,app.kubernetes.io/component=taskmanager");
         assertThat(status.getLastCheckpoint().id()).isEqualTo(4L);
         assertThat(status.getLastCheckpoint().path()).isEqualTo("s3://snapshots/ns/orders/checkpoints/0f8c/chk-4");
@@ -77,7 +85,7 @@ class StatusComputerTest {
 
     @Test
     void tasksStillDeployingIsProgressing() {
-        StreamJobStatus status = StatusComputer.compute(TestStreamJobs.sqlJob("orders"), List.of(),
+        StreamJobStatus status = compute(TestStreamJobs.sqlJob("orders"), List.of(),
                 observed(new ObservedState.Job(job("RUNNING", 1, 2), Optional.empty())), T0);
 
         assertCondition(status, ConditionType.Ready, "False", Reason.JobStarting);
@@ -88,10 +96,10 @@ class StatusComputerTest {
     @Test
     void lastTransitionTimeIsKeptWhileTheStatusStaysTheSame() {
         StreamJob sj = TestStreamJobs.sqlJob("orders");
-        sj.setStatus(StatusComputer.compute(sj, List.of(),
+        sj.setStatus(compute(sj, List.of(),
                 observed(new ObservedState.Job(job("RUNNING", 1, 2), Optional.empty())), T0));
 
-        StreamJobStatus later = StatusComputer.compute(sj, List.of(),
+        StreamJobStatus later = compute(sj, List.of(),
                 observed(new ObservedState.Job(job("RUNNING", 2, 2), Optional.empty())), T1);
 
         assertThat(condition(later, ConditionType.Ready).getLastTransitionTime()).isEqualTo("2026-11-22T10:05:00Z");
@@ -104,10 +112,10 @@ class StatusComputerTest {
         StreamJob sj = TestStreamJobs.sqlJob("orders");
         var checkpoints = new CheckpointStatistics(1, 0, Optional.of(new CheckpointStatistics.CompletedCheckpoint(
                 9, "s3://snapshots/ns/orders/checkpoints/x/chk-9", 0L)));
-        sj.setStatus(StatusComputer.compute(sj, List.of(),
+        sj.setStatus(compute(sj, List.of(),
                 observed(new ObservedState.Job(job("RUNNING", 2, 2), Optional.of(checkpoints))), T0));
 
-        StreamJobStatus restarting = StatusComputer.compute(sj, List.of(),
+        StreamJobStatus restarting = compute(sj, List.of(),
                 observed(new ObservedState.Unreachable(FlinkRestException.Kind.UNREACHABLE, "cannot connect")), T1);
 
         assertThat(restarting.getLastCheckpoint().id()).isEqualTo(9L);
@@ -120,24 +128,24 @@ class StatusComputerTest {
         StreamJob sj = TestStreamJobs.sqlJob("orders");
         var restored = new CheckpointStatistics(1, 0, Optional.empty(), Optional.of(
                 new CheckpointStatistics.RestoredSnapshot(7, "s3://snapshots/ns/orders/checkpoints/x/chk-7", false)));
-        sj.setStatus(StatusComputer.compute(sj, List.of(),
+        sj.setStatus(compute(sj, List.of(),
                 observed(new ObservedState.Job(job("RUNNING", 2, 2), Optional.of(restored))), T0));
         assertThat(sj.getStatus().getRestoredFrom()).isEqualTo("s3://snapshots/ns/orders/checkpoints/x/chk-7");
 
         // While the JobManager does not answer, status keeps what it knew.
-        StreamJobStatus down = StatusComputer.compute(sj, List.of(),
+        StreamJobStatus down = compute(sj, List.of(),
                 observed(new ObservedState.Unreachable(FlinkRestException.Kind.UNREACHABLE, "cannot connect")), T1);
         assertThat(down.getRestoredFrom()).isEqualTo("s3://snapshots/ns/orders/checkpoints/x/chk-7");
 
         // A run that started without state says so.
-        StreamJobStatus empty = StatusComputer.compute(sj, List.of(), observed(new ObservedState.Job(job("RUNNING", 2, 2),
+        StreamJobStatus empty = compute(sj, List.of(), observed(new ObservedState.Job(job("RUNNING", 2, 2),
                 Optional.of(new CheckpointStatistics(0, 0, Optional.empty())))), T1);
         assertThat(empty.getRestoredFrom()).isNull();
     }
 
     @Test
     void invalidSpecIsReportedWithTheFieldPaths() {
-        StreamJobStatus status = StatusComputer.compute(TestStreamJobs.sqlJob("orders"),
+        StreamJobStatus status = compute(TestStreamJobs.sqlJob("orders"),
                 List.of(new FieldError("spec.job", "both sql and jarURI are set; set exactly one"),
                         new FieldError("spec.job.parallelism", "must be between 1 and 32768, got 0")),
                 observed(new ObservedState.Job(job("RUNNING", 2, 2), Optional.empty())), T0);
@@ -156,9 +164,9 @@ class StatusComputerTest {
         var problem = new ObservedState.ContainerProblem("CrashLoopBackOff", Optional.of(163),
                 "statement 3 (line 12): From line 2, column 68 to line 2, column 77: Column 'x' not found in any table", 2);
         var observed = new ObservedState(Optional.of(JM), Optional.empty(), Optional.of(problem), Optional.empty(),
-                new ObservedState.Unreachable(FlinkRestException.Kind.UNREACHABLE, "cannot connect"));
+                new ObservedState.Unreachable(FlinkRestException.Kind.UNREACHABLE, "cannot connect"), 1);
 
-        StreamJobStatus status = StatusComputer.compute(TestStreamJobs.sqlJob("orders"), List.of(), observed, T0);
+        StreamJobStatus status = compute(TestStreamJobs.sqlJob("orders"), List.of(), observed, T0);
 
         assertCondition(status, ConditionType.SpecValid, "False", Reason.SqlRejected);
         assertThat(condition(status, ConditionType.SpecValid).getMessage()).isEqualTo(
@@ -173,9 +181,9 @@ class StatusComputerTest {
     void otherJobManagerCrashesAreDegradedButTheSpecStaysValid() {
         var problem = new ObservedState.ContainerProblem("OOMKilled", Optional.of(137), "", 1);
         var observed = new ObservedState(Optional.of(JM), Optional.empty(), Optional.of(problem), Optional.empty(),
-                new ObservedState.NotQueried());
+                new ObservedState.NotQueried(), 1);
 
-        StreamJobStatus status = StatusComputer.compute(TestStreamJobs.sqlJob("orders"), List.of(), observed, T0);
+        StreamJobStatus status = compute(TestStreamJobs.sqlJob("orders"), List.of(), observed, T0);
 
         assertCondition(status, ConditionType.SpecValid, "True", Reason.SpecAccepted);
         assertCondition(status, ConditionType.Degraded, "True", Reason.JobManagerFailing);
@@ -184,12 +192,12 @@ class StatusComputerTest {
     @Test
     void failedAndRestartingJobs() {
         StreamJob sj = TestStreamJobs.sqlJob("orders");
-        StreamJobStatus failed = StatusComputer.compute(sj, List.of(),
+        StreamJobStatus failed = compute(sj, List.of(),
                 observed(new ObservedState.Job(job("FAILED", 0, 2), Optional.empty())), T0);
         assertCondition(failed, ConditionType.Degraded, "True", Reason.JobFailed);
         assertCondition(failed, ConditionType.Ready, "False", Reason.JobFailed);
 
-        StreamJobStatus restarting = StatusComputer.compute(sj, List.of(),
+        StreamJobStatus restarting = compute(sj, List.of(),
                 observed(new ObservedState.Job(job("RESTARTING", 0, 2), Optional.empty())), T0);
         assertCondition(restarting, ConditionType.Degraded, "True", Reason.JobRestarting);
         assertCondition(restarting, ConditionType.Progressing, "True", Reason.JobRestarting);
@@ -198,7 +206,7 @@ class StatusComputerTest {
     @Test
     void aReconcileErrorDegradesAndKeepsTheRest() {
         StreamJob sj = TestStreamJobs.sqlJob("orders");
-        sj.setStatus(StatusComputer.compute(sj, List.of(),
+        sj.setStatus(compute(sj, List.of(),
                 observed(new ObservedState.Job(job("RUNNING", 2, 2), Optional.empty())), T0));
 
         StreamJobStatus failed = StatusComputer.reconcileError(sj, "Deployment orders-jobmanager is invalid", T1);
@@ -221,7 +229,7 @@ class StatusComputerTest {
         StreamJob sj = TestStreamJobs.sqlJob("orders");
         sj.getSpec().getJob().setState(JobState.SUSPENDED);
 
-        StreamJobStatus status = StatusComputer.compute(sj, List.of(), observed(new ObservedState.NotQueried()), T0);
+        StreamJobStatus status = compute(sj, List.of(), observed(new ObservedState.NotQueried()), T0);
 
         assertThat(status.getJobState()).isEqualTo("SUSPENDED");
         assertThat(status.getParallelism()).isZero();
@@ -232,11 +240,11 @@ class StatusComputerTest {
     @Test
     void eventsAnnounceTransitionsOnce() {
         StreamJob sj = TestStreamJobs.sqlJob("orders");
-        StreamJobStatus starting = StatusComputer.compute(sj, List.of(),
+        StreamJobStatus starting = compute(sj, List.of(),
                 observed(new ObservedState.JobNotFound()), T0);
-        StreamJobStatus running = StatusComputer.compute(sj, List.of(),
+        StreamJobStatus running = compute(sj, List.of(),
                 observed(new ObservedState.Job(job("RUNNING", 2, 2), Optional.empty())), T1);
-        StreamJobStatus invalid = StatusComputer.compute(sj, List.of(new FieldError("spec.job.parallelism", "bad")),
+        StreamJobStatus invalid = compute(sj, List.of(new FieldError("spec.job.parallelism", "bad")),
                 observed(new ObservedState.Job(job("RUNNING", 2, 2), Optional.empty())), T1);
 
         assertThat(StatusEvent.between(List.of(), starting.getConditions())).isEmpty();

@@ -62,8 +62,14 @@ public class JobSpec {
     @JsonPropertyDescription("Allow restoring a snapshot that holds state for operators the new job no longer has.")
     private Boolean allowNonRestoredState = false;
 
-    @JsonPropertyDescription("Savepoint or retained checkpoint (e.g. s3://bucket/prefix/savepoints/savepoint-1a2b3c-...) the first run starts from; starts a new state lineage.")
+    @JsonPropertyDescription("Savepoint or retained checkpoint (e.g. s3://bucket/prefix/savepoints/savepoint-1a2b3c-...) the first run starts from; starts a new state lineage. Changing it later has no effect.")
     private String initialSavepointPath;
+
+    @JsonPropertyDescription("Change to any other value to restart the job (stop and start the same spec), carrying its state over as upgradeMode says.")
+    private Long restartNonce;
+
+    @JsonPropertyDescription("Change to any other value to take a savepoint now (kept in status.savepoints).")
+    private Long savepointTriggerNonce;
 
     public String getSql() {
         return sql;
@@ -135,5 +141,21 @@ public class JobSpec {
 
     public void setInitialSavepointPath(String initialSavepointPath) {
         this.initialSavepointPath = initialSavepointPath;
+    }
+
+    public Long getRestartNonce() {
+        return restartNonce;
+    }
+
+    public void setRestartNonce(Long restartNonce) {
+        this.restartNonce = restartNonce;
+    }
+
+    public Long getSavepointTriggerNonce() {
+        return savepointTriggerNonce;
+    }
+
+    public void setSavepointTriggerNonce(Long savepointTriggerNonce) {
+        this.savepointTriggerNonce = savepointTriggerNonce;
     }
 }

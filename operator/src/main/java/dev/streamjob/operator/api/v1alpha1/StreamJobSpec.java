@@ -24,6 +24,9 @@ public class StreamJobSpec {
     @JsonPropertyDescription("S3-compatible object store (e.g. MinIO) for checkpoints and savepoints. Fields left empty take the operator's defaults.")
     private StorageSpec storage = new StorageSpec();
 
+    @JsonPropertyDescription("Savepoints: timeout, periodic savepoints and retention. Snapshots are kept when the StreamJob is deleted.")
+    private SavepointsSpec savepoints = new SavepointsSpec();
+
     @JsonPropertyDescription("JobManager resources.")
     private JobManagerSpec jobManager = new JobManagerSpec();
 
@@ -70,6 +73,14 @@ public class StreamJobSpec {
 
     public void setStorage(StorageSpec storage) {
         this.storage = storage;
+    }
+
+    public SavepointsSpec getSavepoints() {
+        return savepoints;
+    }
+
+    public void setSavepoints(SavepointsSpec savepoints) {
+        this.savepoints = savepoints;
     }
 
     public JobManagerSpec getJobManager() {

@@ -43,8 +43,23 @@ public class StreamJobStatus {
     @JsonPropertyDescription("The newest completed checkpoint Flink reported.")
     private CheckpointInfo lastCheckpoint;
 
-    @JsonPropertyDescription("The checkpoint or savepoint the current run started from; empty when it started without state.")
+    @JsonPropertyDescription("The checkpoint or savepoint the current run started from, as Flink reports it; empty when it started without state.")
     private String restoredFrom;
+
+    @JsonPropertyDescription("The run the operator deployed last: job id, lineage, spec generation and restore point.")
+    private JobRun currentRun;
+
+    @JsonPropertyDescription("The multi-step operation in flight (upgrade, suspend, savepoint ...), if any.")
+    private Operation operation;
+
+    @JsonPropertyDescription("The last operation that failed; cleared when a later one succeeds.")
+    private OperationFailure lastFailure;
+
+    @JsonPropertyDescription("Retained savepoints, newest first (at most spec.savepoints.maxCount).")
+    private List<SavepointInfo> savepoints = new ArrayList<>();
+
+    @JsonPropertyDescription("The spec.job.savepointTriggerNonce the operator has acted on.")
+    private Long savepointTriggerNonce;
 
     public Long getObservedGeneration() {
         return observedGeneration;
@@ -118,6 +133,46 @@ public class StreamJobStatus {
         this.restoredFrom = restoredFrom;
     }
 
+    public JobRun getCurrentRun() {
+        return currentRun;
+    }
+
+    public void setCurrentRun(JobRun currentRun) {
+        this.currentRun = currentRun;
+    }
+
+    public Operation getOperation() {
+        return operation;
+    }
+
+    public void setOperation(Operation operation) {
+        this.operation = operation;
+    }
+
+    public OperationFailure getLastFailure() {
+        return lastFailure;
+    }
+
+    public void setLastFailure(OperationFailure lastFailure) {
+        this.lastFailure = lastFailure;
+    }
+
+    public List<SavepointInfo> getSavepoints() {
+        return savepoints;
+    }
+
+    public void setSavepoints(List<SavepointInfo> savepoints) {
+        this.savepoints = savepoints;
+    }
+
+    public Long getSavepointTriggerNonce() {
+        return savepointTriggerNonce;
+    }
+
+    public void setSavepointTriggerNonce(Long savepointTriggerNonce) {
+        this.savepointTriggerNonce = savepointTriggerNonce;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -134,12 +189,18 @@ public class StreamJobStatus {
                 && Objects.equals(selector, other.selector)
                 && Objects.equals(readyTaskManagers, other.readyTaskManagers)
                 && Objects.equals(lastCheckpoint, other.lastCheckpoint)
-                && Objects.equals(restoredFrom, other.restoredFrom);
+                && Objects.equals(restoredFrom, other.restoredFrom)
+                && Objects.equals(currentRun, other.currentRun)
+                && Objects.equals(operation, other.operation)
+                && Objects.equals(lastFailure, other.lastFailure)
+                && Objects.equals(savepoints, other.savepoints)
+                && Objects.equals(savepointTriggerNonce, other.savepointTriggerNonce);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(observedGeneration, conditions, jobId, jobState, parallelism, selector,
-                readyTaskManagers, lastCheckpoint, restoredFrom);
+                readyTaskManagers, lastCheckpoint, restoredFrom, currentRun, operation, lastFailure, savepoints,
+                savepointTriggerNonce);
     }
 }

@@ -1,0 +1,11 @@
+package dev.streamjob.operator.api.v1alpha1;
+
+/** The step an operation in {@code status.operation} is at. */
+public enum OperationPhase {
+    /** A savepoint (or stop-with-savepoint) was triggered; the operator polls Flink for it. */
+    SavepointInProgress,
+    /** The old run's Flink pods are being removed; the restore point is chosen once they are gone. */
+    Stopping,
+    /** The new run was deployed; the operation ends when its job runs with all tasks. */
+    Deploying
+}

@@ -1,0 +1,492 @@
+package dev.streamjob.operator.controller;
+
+import dev.streamjob.operator.api.v1alpha1.JobRun;
+import dev.streamjob.operator.api.v1alpha1.JobState;
+import dev.streamjob.operator.api.v1alpha1.Operation;
+import dev.streamjob.operator.api.v1alpha1.OperationFailure;
+import dev.streamjob.operator.api.v1alpha1.OperationPhase;
+import dev.streamjob.operator.api.v1alpha1.OperationType;
+import dev.streamjob.operator.api.v1alpha1.SavepointInfo;
+import dev.streamjob.operator.api.v1alpha1.SavepointTrigger;
+import dev.streamjob.operator.api.v1alpha1.SavepointsSpec;
+import dev.streamjob.operator.api.v1alpha1.StreamJob;
+import dev.streamjob.operator.api.v1alpha1.UpgradeMode;
+import dev.streamjob.operator.config.OperatorConfig;
+import dev.streamjob.operator.flink.FlinkRestClient;
+import dev.streamjob.operator.flink.FlinkRestException;
+import dev.streamjob.operator.flink.SavepointStatus;
+import dev.streamjob.operator.model.Durations;
+import dev.streamjob.operator.model.FlinkPods;
+import dev.streamjob.operator.model.ResolvedStorage;
+import dev.streamjob.operator.model.StreamJobResources;
+import dev.streamjob.operator.observer.FlinkClusterObserver;
+import dev.streamjob.operator.observer.ObservedState;
+import dev.streamjob.operator.planner.Change;
+import dev.streamjob.operator.planner.Planner;
+import dev.streamjob.operator.planner.SpecDigest;
+import dev.streamjob.operator.planner.Strategy;
+import dev.streamjob.operator.state.RestorePoints;
+import dev.streamjob.operator.state.Retention;
+import dev.streamjob.operator.state.Snapshot;
+import dev.streamjob.operator.state.SnapshotStore;
+import dev.streamjob.operator.state.SnapshotStore.SnapshotStoreException;
+import dev.streamjob.operator.state.StoreAccess;
+import dev.streamjob.operator.status.Reason;
+import dev.streamjob.operator.status.RunState;
+import dev.streamjob.operator.status.StatusEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * Carries a StreamJob's runs through their lifecycle, one idempotent step per reconcile: deploy
+ * the first run; on a change the {@link Planner} reports, take a savepoint or stop the old run,
+ * then choose the restore point and deploy the new run; take manual and periodic savepoints;
+ * apply retention. Every step is recorded in {@link RunState} (written to status by the
+ * reconciler), so a reconcile that crashes, or a restarted operator, continues where the last one
+ * stopped. Long steps are polled, never waited for.
+ *
+ * <p>State safety (DESIGN.md): the old run is removed only after its savepoint is complete and
+ * recorded in status; the restore point of a new run is the newest complete snapshot of the
+ * lineage, chosen once the old run's pods are gone (so nothing newer can appear); a failed
+ * savepoint leaves the old run running.
+ */
+@ApplicationScoped
+public class JobLifecycle {
+
+    private static final Logger LOG = Logger.getLogger(JobLifecycle.class);
+    /** How soon to look again while an operation is in flight. */
+    static final Duration OPERATION_POLL = Duration.ofSeconds(2);
+
+    private final FlinkRestClient flink;
+    private final SnapshotStore store;
+    private final FlinkClusterObserver observer;
+    private final OperatorConfig config;
+
+    /** The lifecycle with its collaborators (CDI). */
+    public JobLifecycle(FlinkRestClient flink, SnapshotStore store, FlinkClusterObserver observer, OperatorConfig config) {
+        this.flink = flink;
+        this.store = store;
+        this.observer = observer;
+        this.config = config;
+    }
+
+    /**
+     * The outcome of one step.
+     *
+     * @param state the run state to write to status
+     * @param apply whether to apply the objects of {@code state.currentRun()} now
+     * @param scaleDown whether to scale the current Deployments to zero (the old run is stopping)
+     * @param events events for people
+     * @param requeue when to look again; empty: the reconciler's usual interval
+     */
+    public record Step(RunState state, boolean apply, boolean scaleDown, List<StatusEvent> events,
+            Optional<Duration> requeue) {
+
+        static Step of(RunState state, boolean apply, StatusEvent... events) {
+            return new Step(state, apply, false, List.of(events), Optional.empty());
+        }
+
+        Step requeueAfter(Duration after) {
+            return new Step(state, apply, scaleDown, events, Optional.of(after));
+        }
+
+        Step scalingDown() {
+            return new Step(state, apply, true, events, requeue);
+        }
+    }
+
+    /**
+     * Takes the next step for a StreamJob whose spec passed validation.
+     *
+     * @param observed the cluster as observed before this step
+     * @param access the job's object store, with credentials
+     * @param now the time of the reconcile
+     */
+    public Step step(StreamJob job, ObservedState observed, StoreAccess access, Instant now) {
+        RunState state = RunState.of(job.getStatus());
+        if (state.operation() != null) {
+            return continueOperation(job, state, observed, access, now);
+        }
+        Planner.Plan plan = Planner.plan(job, FlinkPods.image(job, config), now);
+        LOG.debugf("StreamJob %s/%s: %s (%s)", job.getMetadata().getNamespace(), job.getMetadata().getName(),
+                plan.change(), plan.description());
+        return switch (plan.change()) {
+            case DEPLOY -> Step.of(state.withRun(newRun(job, 1, 1, initialSavepoint(job), now)), true)
+                    .requeueAfter(OPERATION_POLL);
+            case NONE -> Step.of(retainIfFirstCheckpoint(job, state, observed, access, now), true);
+            case IGNORE -> Step.of(state.withRun(withGeneration(state.currentRun(), generation(job))), true);
+            case HELD -> Step.of(state, false);
+            case SAVEPOINT -> savepoint(job, state, observed, plan, now);
+            case SUSPEND, UPGRADE, SCALE, RESTART, RESUME -> startChange(job, state, observed, access, plan, now);
+        };
+    }
+
+    private Step savepoint(StreamJob job, RunState state, ObservedState observed, Planner.Plan plan, Instant now) {
+        SavepointTrigger trigger = plan.savepointTrigger().orElseThrow();
+        RunState next = trigger == SavepointTrigger.Manual
+                ? state.withSavepointTriggerNonce(job.getSpec().getJob().getSavepointTriggerNonce())
+                : state;
+        if (!observed.jobHealthy()) {
+            if (trigger == SavepointTrigger.Periodic) {
+                return Step.of(next, true); // taken once the job runs again
+            }
+            return Step.of(next.withFailure(failure(OperationType.Savepoint, job, Reason.SavepointFailed,
+                    "no savepoint taken: the job is not running with all its tasks", now)), true,
+                    warning(Reason.SavepointFailed, "no savepoint taken: the job is not running with all its tasks"));
+        }
+        JobRun run = state.currentRun();
+        try {
+            String triggerId = flink.triggerSavepoint(restEndpoint(job), run.jobId(), savepointDirectory(job, run));
+            return Step.of(next.withOperation(new Operation(OperationType.Savepoint, OperationPhase.SavepointInProgress,
+                    generation(job), null, trigger, triggerId, null, time(now), time(now))), true)
+                    .requeueAfter(OPERATION_POLL);
+        } catch (FlinkRestException e) {
+            return Step.of(next.withFailure(failure(OperationType.Savepoint, job, Reason.SavepointFailed,
+                    "triggering the savepoint failed: " + e.getMessage(), now)), true,
+                    warning(Reason.SavepointFailed, "triggering the savepoint failed: " + e.getMessage()));
+        }
+    }
+
+    /** Starts a change that replaces, stops or resumes the run, with the strategy the planner picks. */
+    private Step startChange(StreamJob job, RunState state, ObservedState observed, StoreAccess access,
+            Planner.Plan plan, Instant now) {
+        JobRun run = state.currentRun();
+        UpgradeMode mode = job.getSpec().getJob().getUpgradeMode();
+        OperationType type = switch (plan.change()) {
+            case SUSPEND -> OperationType.Suspend;
+            case SCALE -> OperationType.Scale;
+            case RESTART -> OperationType.Restart;
+            case RESUME -> OperationType.Resume;
+            default -> OperationType.Upgrade;
+        };
+        boolean healthy = observed.jobHealthy();
+        boolean imageChanged = !FlinkPods.image(job, config).equals(run.image());
+        boolean lineageHasSnapshot = true;
+        if (mode == UpgradeMode.LAST_STATE && healthy && !imageChanged && plan.change() != Change.SUSPEND) {
+            try {
+                lineageHasSnapshot = RestorePoints.newest(store.list(access), lineage(job, run.lineage())).isPresent();
+            } catch (SnapshotStoreException e) {
+                return storeUnavailable(state, e);
+            }
+        }
+        Strategy strategy = Planner.strategy(plan.change(), mode, healthy, imageChanged, lineageHasSnapshot);
+        String started = time(now);
+        LOG.infof("StreamJob %s/%s: %s (%s), strategy %s", job.getMetadata().getNamespace(), job.getMetadata().getName(),
+                type, plan.description(), strategy);
+        if (strategy == Strategy.SAVEPOINT_FIRST) {
+            try {
+                String triggerId = flink.stopWithSavepoint(restEndpoint(job), run.jobId(), savepointDirectory(job, run));
+                SavepointTrigger trigger = type == OperationType.Suspend ? SavepointTrigger.Suspend : SavepointTrigger.Upgrade;
+                return Step.of(state.withOperation(new Operation(type, OperationPhase.SavepointInProgress, generation(job),
+                        mode, trigger, triggerId, null, started, started)), false).requeueAfter(OPERATION_POLL);
+            } catch (FlinkRestException e) {
+                String message = "stop-with-savepoint could not be triggered, the job keeps running: " + e.getMessage();
+                return Step.of(state.withFailure(failure(type, job, Reason.SavepointFailed, message, now)), false,
+                        warning(Reason.SavepointFailed, message), warning(Reason.UpgradeFailed, type + " not done: " + message));
+            }
+        }
+        UpgradeMode carried = strategy == Strategy.STOP_THEN_EMPTY ? UpgradeMode.STATELESS : UpgradeMode.LAST_STATE;
+        return Step.of(state.withOperation(new Operation(type, OperationPhase.Stopping, generation(job), carried,
+                null, null, null, started, started)), false).scalingDown().requeueAfter(OPERATION_POLL);
+    }
+
+    private Step continueOperation(StreamJob job, RunState state, ObservedState observed, StoreAccess access,
+            Instant now) {
+        Operation op = state.operation();
+        return switch (op.phase()) {
+            case SavepointInProgress -> pollSavepoint(job, state, observed, access, now);
+            case Stopping -> stopping(job, state, observed, access, now);
+            case Deploying -> deploying(job, state, observed, access, now);
+        };
+    }
+
+    private Step pollSavepoint(StreamJob job, RunState state, ObservedState observed, StoreAccess access, Instant now) {
+        Operation op = state.operation();
+        JobRun run = state.currentRun();
+        SavepointStatus savepoint;
+        try {
+            savepoint = flink.savepointStatus(restEndpoint(job), run.jobId(), op.triggerId());
+        } catch (FlinkRestException e) {
+            return timedOut(job, op, now)
+                    ? savepointFailed(job, state, Reason.SavepointTimedOut, "no answer from the JobManager within "
+                            + timeout(job) + ": " + e.getMessage(), now)
+                    : Step.of(state, false).requeueAfter(OPERATION_POLL);
+        }
+        switch (savepoint.state()) {
+            case COMPLETED:
+                return savepointCompleted(job, state, savepoint.location().orElseThrow(), access, now);
+            case FAILED:
+                return savepointFailed(job, state, Reason.SavepointFailed, savepoint.failure().orElse("unknown"), now);
+            case UNKNOWN:
+                // The JobManager lost the trigger (it restarted). A stop that completed leaves the
+                // job FINISHED and its savepoint in the store; otherwise the savepoint is lost.
+                if (observed.jobState().filter("FINISHED"::equals).isPresent()) {
+                    try {
+                        Optional<Snapshot> taken = store.list(access).stream()
+                                .filter(s -> s.kind() == Snapshot.Kind.SAVEPOINT && s.complete())
+                                .filter(s -> s.jobId().equals(run.jobId()))
+                                .min(RestorePoints.NEWEST_FIRST);
+                        if (taken.isPresent()) {
+                            return savepointCompleted(job, state, taken.get().path(), access, now);
+                        }
+                    } catch (SnapshotStoreException e) {
+                        return storeUnavailable(state, e);
+                    }
+                }
+                return savepointFailed(job, state, Reason.SavepointLost,
+                        "the JobManager no longer knows savepoint " + op.triggerId(), now);
+            default:
+                return timedOut(job, op, now)
+                        ? savepointFailed(job, state, Reason.SavepointTimedOut, "not complete within " + timeout(job), now)
+                        : Step.of(state, false).requeueAfter(OPERATION_POLL);
+        }
+    }
+
+    /**
+     * Records a completed savepoint. A plain savepoint ends the operation; for a stop, the path is
+     * recorded first and the old run is removed only in the next step, after status was written.
+     */
+    private Step savepointCompleted(StreamJob job, RunState state, String path, StoreAccess access, Instant now) {
+        Operation op = state.operation();
+        JobRun run = state.currentRun();
+        Long size = null;
+        List<Snapshot> listing = List.of();
+        try {
+            listing = store.list(access);
+            size = listing.stream().filter(s -> s.path().equals(trimSlash(path))).map(Snapshot::sizeBytes).findFirst()
+                    .orElse(null);
+        } catch (SnapshotStoreException e) {
+            LOG.warnf("StreamJob %s/%s: savepoint %s completed, but its size is unknown: %s",
+                    job.getMetadata().getNamespace(), job.getMetadata().getName(), path, e.getMessage());
+        }
+        SavepointInfo info = new SavepointInfo(trimSlash(path), op.savepointTrigger(), time(now), size, run.jobId());
+        RunState recorded = state.withSavepoint(info, maxCount(job));
+        StatusEvent completed = normal(Reason.SavepointCompleted, op.savepointTrigger() + " savepoint " + info.path()
+                + (size == null ? "" : " (" + size + " bytes)"));
+        if (op.type() == OperationType.Savepoint) {
+            RunState done = retain(job, recorded.withOperation(null).withFailure(clearedFailure(state, OperationType.Savepoint)),
+                    listing, now, access);
+            return Step.of(done, true, completed);
+        }
+        return Step.of(recorded.withOperation(op.withSavepoint(info.path()).inPhase(OperationPhase.Stopping, time(now))),
+                false, completed).requeueAfter(Duration.ofMillis(200));
+    }
+
+    private Step savepointFailed(StreamJob job, RunState state, Reason reason, String message, Instant now) {
+        Operation op = state.operation();
+        String text = op.savepointTrigger() + " savepoint failed, the job keeps running: " + message;
+        RunState failed = state.withOperation(null).withFailure(failure(op.type(), job, reason, text, now));
+        if (op.type() == OperationType.Savepoint) {
+            return Step.of(failed, true, warning(reason, text));
+        }
+        return Step.of(failed, false, warning(reason, text),
+                warning(Reason.UpgradeFailed, op.type() + " of generation " + op.generation() + " not done: " + text));
+    }
+
+    /**
+     * Waits until the old run's pods are gone, then deploys the new run (or records the suspend).
+     * The restore point is chosen here, when no old JobManager can complete another checkpoint.
+     */
+    private Step stopping(StreamJob job, RunState state, ObservedState observed, StoreAccess access, Instant now) {
+        Operation op = state.operation();
+        JobRun run = state.currentRun();
+        if (observed.flinkPods() > 0 || observed.jobManager().map(d -> replicas(d) > 0).orElse(false)
+                || observed.taskManager().map(d -> replicas(d) > 0).orElse(false)) {
+            return Step.of(state, false).scalingDown().requeueAfter(OPERATION_POLL);
+        }
+        if (op.type() == OperationType.Suspend) {
+            JobRun suspended = new JobRun(run.number(), run.lineage(), run.jobId(), run.generation(), run.specHash(),
+                    run.parallelism(), JobState.SUSPENDED, run.restorePath(), run.allowNonRestoredState(),
+                    run.restartNonce(), run.image(), run.startedAt());
+            return Step.of(state.withRun(suspended).withOperation(null).withFailure(clearedFailure(state, null)), true,
+                    normal(Reason.Suspended, "job suspended" + (op.savepointPath() == null ? ", resumes from its newest checkpoint"
+                            : ", resumes from savepoint " + op.savepointPath())));
+        }
+        int lineage = run.lineage();
+        String restore;
+        if (op.upgradeMode() == UpgradeMode.STATELESS) {
+            lineage = run.lineage() + 1;
+            restore = null;
+        } else {
+            try {
+                Optional<Snapshot> newest = RestorePoints.newest(store.list(access), lineage(job, run.lineage()));
+                // Without a snapshot of its own, the lineage still has the point the run started from.
+                restore = newest.map(Snapshot::path).orElse(run.restorePath());
+            } catch (SnapshotStoreException e) {
+                if (op.savepointPath() == null) {
+                    return storeUnavailable(state, e); // never start from older state than the lineage has
+                }
+                // The stop's savepoint is the newest snapshot: the job ended with it.
+                restore = op.savepointPath();
+            }
+        }
+        JobRun next = newRun(job, lineage, run.number() + 1, restore, now);
+        LOG.infof("StreamJob %s/%s: deploying run %d (job %s) of lineage %d from %s", job.getMetadata().getNamespace(),
+                job.getMetadata().getName(), next.number(), next.jobId(), next.lineage(), restore == null ? "empty state" : restore);
+        return Step.of(state.withRun(next).withOperation(op.inPhase(OperationPhase.Deploying, time(now))), true)
+                .requeueAfter(OPERATION_POLL);
+    }
+
+    /** Ends the operation once the new run's job runs with all its tasks, or a newer change supersedes it. */
+    private Step deploying(StreamJob job, RunState state, ObservedState observed, StoreAccess access, Instant now) {
+        Operation op = state.operation();
+        JobRun run = state.currentRun();
+        if (observed.jobHealthy()) {
+            long seconds = Duration.between(Instant.parse(op.startedAt()), now).toSeconds();
+            RunState done = state.withOperation(null).withFailure(clearedFailure(state, null));
+            return Step.of(done, true, normal(Reason.UpgradeCompleted, op.type() + " done in " + seconds + " s: run "
+                    + run.number() + " (job " + run.jobId() + ") runs with parallelism " + run.parallelism() + ", started from "
+                    + (run.restorePath() == null ? "empty state" : run.restorePath())));
+        }
+        Planner.Plan plan = Planner.plan(job, FlinkPods.image(job, config), now);
+        if (plan.change().replacesRun() || plan.change() == Change.SUSPEND) {
+            // A newer spec change: stop waiting, the next reconcile plans it.
+            return Step.of(state.withOperation(null), false).requeueAfter(Duration.ofMillis(200));
+        }
+        return Step.of(state, true).requeueAfter(OPERATION_POLL);
+    }
+
+    /** Applies retention when the current run has just completed its first checkpoint. */
+    private RunState retainIfFirstCheckpoint(StreamJob job, RunState state, ObservedState observed, StoreAccess access,
+            Instant now) {
+        JobRun run = state.currentRun();
+        boolean firstCheckpointOfRun = observed.flink() instanceof ObservedState.Job j
+                && j.checkpoints().flatMap(c -> c.latestCompleted()).map(c -> c.externalPath() != null
+                        && c.externalPath().contains("/" + run.jobId() + "/")).orElse(false)
+                && (job.getStatus().getLastCheckpoint() == null || job.getStatus().getLastCheckpoint().path() == null
+                        || !job.getStatus().getLastCheckpoint().path().contains("/" + run.jobId() + "/"));
+        if (!firstCheckpointOfRun) {
+            return state;
+        }
+        try {
+            return retain(job, state, store.list(access), now, access);
+        } catch (SnapshotStoreException e) {
+            LOG.warnf("StreamJob %s/%s: retention skipped: %s", job.getMetadata().getNamespace(),
+                    job.getMetadata().getName(), e.getMessage());
+            return state;
+        }
+    }
+
+    /** Deletes what {@link Retention} says and drops deleted savepoints from the history. */
+    private RunState retain(StreamJob job, RunState state, List<Snapshot> listing, Instant now, StoreAccess access) {
+        if (listing.isEmpty()) {
+            return state;
+        }
+        JobRun run = state.currentRun();
+        SavepointsSpec savepoints = job.getSpec().getSavepoints() == null ? new SavepointsSpec() : job.getSpec().getSavepoints();
+        Set<String> protectedPaths = run.restorePath() == null ? Set.of() : Set.of(trimSlash(run.restorePath()));
+        List<Snapshot> delete = Retention.toDelete(listing, run.jobId(), lineage(job, run.lineage()), protectedPaths,
+                maxCount(job), Optional.ofNullable(savepoints.getMaxAge()).map(Durations::parse), now);
+        Set<String> deleted = new java.util.HashSet<>();
+        for (Snapshot s : delete) {
+            try {
+                store.delete(access, s);
+                deleted.add(s.path());
+            } catch (SnapshotStoreException e) {
+                LOG.warnf("StreamJob %s/%s: retention could not delete %s: %s", job.getMetadata().getNamespace(),
+                        job.getMetadata().getName(), s.path(), e.getMessage());
+            }
+        }
+        if (!deleted.isEmpty()) {
+            LOG.infof("StreamJob %s/%s: retention deleted %s", job.getMetadata().getNamespace(),
+                    job.getMetadata().getName(), deleted.stream().sorted().collect(Collectors.joining(", ")));
+        }
+        return state.withoutSavepoints(deleted);
+    }
+
+    private Step storeUnavailable(RunState state, SnapshotStoreException e) {
+        return Step.of(state, false, warning(Reason.SnapshotStoreUnavailable, e.getMessage()))
+                .requeueAfter(config.flink().progressPollInterval());
+    }
+
+    /** A new run of the current spec. */
+    JobRun newRun(StreamJob job, int lineage, int number, String restorePath, Instant now) {
+        var spec = job.getSpec().getJob();
+        return new JobRun(number, lineage, StreamJobResources.jobId(job, lineage, number), generation(job),
+                SpecDigest.of(job.getSpec()), spec.getParallelism(),
+                spec.getState() == JobState.SUSPENDED ? JobState.SUSPENDED : JobState.RUNNING,
+                restorePath, Boolean.TRUE.equals(spec.getAllowNonRestoredState()), spec.getRestartNonce(),
+                FlinkPods.image(job, config), time(now));
+    }
+
+    private static JobRun withGeneration(JobRun run, long generation) {
+        return new JobRun(run.number(), run.lineage(), run.jobId(), generation, run.specHash(), run.parallelism(),
+                run.state(), run.restorePath(), run.allowNonRestoredState(), run.restartNonce(), run.image(), run.startedAt());
+    }
+
+    private static String initialSavepoint(StreamJob job) {
+        String path = job.getSpec().getJob().getInitialSavepointPath();
+        return path == null || path.isBlank() ? null : path;
+    }
+
+    /** Whether a job id belongs to the given lineage of this StreamJob. */
+    static Predicate<String> lineage(StreamJob job, int lineage) {
+        return jobId -> StreamJobResources.lineageOf(job, jobId).orElse(-1) == lineage;
+    }
+
+    private String savepointDirectory(StreamJob job, JobRun run) {
+        return ResolvedStorage.of(job, config).savepointDirectory(run.jobId());
+    }
+
+    private URI restEndpoint(StreamJob job) {
+        return observer.restEndpoint(job);
+    }
+
+    private static boolean timedOut(StreamJob job, Operation op, Instant now) {
+        return Instant.parse(op.phaseStartedAt()).plus(timeout(job)).isBefore(now);
+    }
+
+    private static Duration timeout(StreamJob job) {
+        SavepointsSpec savepoints = job.getSpec().getSavepoints();
+        return Durations.parse(savepoints == null || savepoints.getTimeout() == null ? "10min" : savepoints.getTimeout());
+    }
+
+    private static int maxCount(StreamJob job) {
+        SavepointsSpec savepoints = job.getSpec().getSavepoints();
+        return savepoints == null || savepoints.getMaxCount() == null ? 5 : savepoints.getMaxCount();
+    }
+
+    private static int replicas(io.fabric8.kubernetes.api.model.apps.Deployment d) {
+        return d.getSpec() == null || d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+    }
+
+    /** The last failure, unless it was of the given type (null: any type) and is now overcome. */
+    private static OperationFailure clearedFailure(RunState state, OperationType type) {
+        OperationFailure last = state.lastFailure();
+        return last != null && type != null && last.type() != type ? last : null;
+    }
+
+    private static OperationFailure failure(OperationType type, StreamJob job, Reason reason, String message, Instant now) {
+        return new OperationFailure(type, generation(job), reason.name(), message, time(now));
+    }
+
+    private static long generation(StreamJob job) {
+        return job.getMetadata().getGeneration() == null ? 0 : job.getMetadata().getGeneration();
+    }
+
+    private static String trimSlash(String path) {
+        return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+
+    static String time(Instant now) {
+        return DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(ChronoUnit.SECONDS));
+    }
+
+    private static StatusEvent warning(Reason reason, String message) {
+        return new StatusEvent(true, reason.name(), message);
+    }
+
+    private static StatusEvent normal(Reason reason, String message) {
+        return new StatusEvent(false, reason.name(), message);
+    }
+}

@@ -1,0 +1,78 @@
+package dev.streamjob.operator.status;
+
+import dev.streamjob.operator.api.v1alpha1.JobRun;
+import dev.streamjob.operator.api.v1alpha1.Operation;
+import dev.streamjob.operator.api.v1alpha1.OperationFailure;
+import dev.streamjob.operator.api.v1alpha1.SavepointInfo;
+import dev.streamjob.operator.api.v1alpha1.StreamJobStatus;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The part of the status the operator's actions write (the deployed run, the operation in flight,
+ * the last failure, the savepoint history), as opposed to what the status computer derives from
+ * observation. Immutable; each action returns a new one.
+ *
+ * @param currentRun the deployed run, or null before the first
+ * @param operation the operation in flight, or null
+ * @param lastFailure the last failed operation, or null
+ * @param savepoints savepoint history, newest first
+ * @param savepointTriggerNonce the savepointTriggerNonce acted on, or null
+ */
+public record RunState(JobRun currentRun, Operation operation, OperationFailure lastFailure,
+        List<SavepointInfo> savepoints, Long savepointTriggerNonce) {
+
+    /** Copies the list. */
+    public RunState {
+        savepoints = List.copyOf(savepoints == null ? List.of() : savepoints);
+    }
+
+    /** The run state a status holds. */
+    public static RunState of(StreamJobStatus status) {
+        if (status == null) {
+            return new RunState(null, null, null, List.of(), null);
+        }
+        return new RunState(status.getCurrentRun(), status.getOperation(), status.getLastFailure(),
+                status.getSavepoints(), status.getSavepointTriggerNonce());
+    }
+
+    public RunState withRun(JobRun run) {
+        return new RunState(run, operation, lastFailure, savepoints, savepointTriggerNonce);
+    }
+
+    public RunState withOperation(Operation op) {
+        return new RunState(currentRun, op, lastFailure, savepoints, savepointTriggerNonce);
+    }
+
+    public RunState withFailure(OperationFailure failure) {
+        return new RunState(currentRun, operation, failure, savepoints, savepointTriggerNonce);
+    }
+
+    public RunState withSavepointTriggerNonce(Long nonce) {
+        return new RunState(currentRun, operation, lastFailure, savepoints, nonce);
+    }
+
+    /** The history with {@code savepoint} added first, cut to {@code limit} entries. */
+    public RunState withSavepoint(SavepointInfo savepoint, int limit) {
+        List<SavepointInfo> history = new ArrayList<>();
+        history.add(savepoint);
+        savepoints.stream().filter(s -> !s.path().equals(savepoint.path())).forEach(history::add);
+        return new RunState(currentRun, operation, lastFailure, history.subList(0, Math.min(limit, history.size())),
+                savepointTriggerNonce);
+    }
+
+    /** The history without the savepoints at {@code paths} (deleted by retention). */
+    public RunState withoutSavepoints(java.util.Set<String> paths) {
+        return new RunState(currentRun, operation, lastFailure,
+                savepoints.stream().filter(s -> !paths.contains(s.path())).toList(), savepointTriggerNonce);
+    }
+
+    /** Writes the fields into a status. */
+    public void writeTo(StreamJobStatus status) {
+        status.setCurrentRun(currentRun);
+        status.setOperation(operation);
+        status.setLastFailure(lastFailure);
+        status.setSavepoints(new ArrayList<>(savepoints));
+        status.setSavepointTriggerNonce(savepointTriggerNonce);
+    }
+}
