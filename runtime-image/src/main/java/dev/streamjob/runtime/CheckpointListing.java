@@ -108,6 +108,53 @@ public record CheckpointListing(String directory, boolean exists, List<Subdirect
     }
 
     /**
+     * A complete savepoint of the run (a {@code savepoint-*} directory with {@code _metadata}).
+     *
+     * @param path the savepoint directory
+     * @param checkpointId Flink's checkpoint id, from the {@code _metadata} header ({@code
+     *     Checkpoints.storeCheckpointMetadata}: magic number, format version, checkpoint id)
+     */
+    public record RunSavepoint(String path, long checkpointId) {}
+
+    /** Flink's {@code Checkpoints.HEADER_MAGIC_NUMBER}, the first 4 bytes of every {@code _metadata}. */
+    static final int METADATA_MAGIC = 0x4960672d;
+
+    /**
+     * The complete savepoints in a run's savepoint directory ({@code
+     * <execution.checkpointing.savepoint-dir>}, which the operator sets per run), with their
+     * checkpoint ids; file systems are set up as in {@link #read}, which must have run first.
+     * Directories whose {@code _metadata} does not start with Flink's magic number are skipped.
+     *
+     * @return the savepoints; empty if the directory does not exist
+     * @throws IOException if the directory cannot be listed or a {@code _metadata} cannot be read
+     */
+    public static List<RunSavepoint> readSavepoints(String directory) throws IOException {
+        org.apache.flink.core.fs.Path dir = new org.apache.flink.core.fs.Path(directory);
+        FileSystem fs = dir.getFileSystem();
+        FileStatus[] statuses;
+        try {
+            statuses = fs.listStatus(dir);
+        } catch (FileNotFoundException e) {
+            return List.of();
+        }
+        List<RunSavepoint> savepoints = new ArrayList<>();
+        for (FileStatus status : statuses == null ? new FileStatus[0] : statuses) {
+            org.apache.flink.core.fs.Path metadata = new org.apache.flink.core.fs.Path(status.getPath(), RestorePoint.METADATA_FILE);
+            if (!status.isDir() || !status.getPath().getName().startsWith("savepoint-") || !fs.exists(metadata)) {
+                continue;
+            }
+            try (java.io.DataInputStream in = new java.io.DataInputStream(fs.open(metadata))) {
+                if (in.readInt() != METADATA_MAGIC) {
+                    continue;
+                }
+                in.readInt(); // format version
+                savepoints.add(new RunSavepoint(status.getPath().toString(), in.readLong()));
+            }
+        }
+        return savepoints;
+    }
+
+    /**
      * The configuration the listing runs with: the staged one plus {@link #LISTING_S3_RETRIES} for
      * each option it sets under none of the prefixes flink-s3-fs-hadoop reads ({@code s3.}, {@code
      * s3a.}, {@code fs.s3a.}).

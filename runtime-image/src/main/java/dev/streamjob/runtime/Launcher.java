@@ -106,7 +106,9 @@ public final class Launcher {
 
     /**
      * The JobManager's restore point: with {@code --restore-from-latest-checkpoint}, lists that
-     * directory ({@link CheckpointListing#read}) and lets {@link RestorePoint#choose} decide;
+     * directory ({@link CheckpointListing#read}) and the run's savepoint directory when it is the
+     * run's own ({@code execution.checkpointing.savepoint-dir} ending with the job id), and lets
+     * {@link RestorePoint#choose} decide;
      * otherwise {@code --from-savepoint} or empty state. Any failure to list is an exception, never
      * an empty listing.
      *
@@ -127,9 +129,19 @@ public final class Launcher {
                 throw new RestorePointException("cannot choose the restore point: " + mismatch.get());
             }
         }
-        CheckpointListing listing = listWithin(LISTING_TIMEOUT, directory,
-                () -> CheckpointListing.read(directory, configuration, pluginsDir));
-        return RestorePoint.choose(Optional.of(listing), arguments.fromSavepoint());
+        // The operator gives every run its own savepoint directory, ending with the job id; only
+        // such a directory holds nothing but this run's savepoints.
+        Optional<String> runSavepoints = configuration.getOptional(CheckpointingOptions.SAVEPOINT_DIRECTORY)
+                .filter(dir -> RestorePoint.lastSegment(dir).equals(arguments.jobId().orElseThrow()));
+        List<CheckpointListing.RunSavepoint> savepoints = new java.util.ArrayList<>();
+        CheckpointListing listing = listWithin(LISTING_TIMEOUT, directory, () -> {
+            CheckpointListing checkpoints = CheckpointListing.read(directory, configuration, pluginsDir);
+            if (runSavepoints.isPresent()) {
+                savepoints.addAll(CheckpointListing.readSavepoints(runSavepoints.get()));
+            }
+            return checkpoints;
+        });
+        return RestorePoint.choose(Optional.of(listing), savepoints, arguments.fromSavepoint());
     }
 
     /**

@@ -17,7 +17,10 @@ import java.util.regex.Pattern;
  * <ol>
  *   <li>the {@code chk-N} subdirectory with the largest N that holds {@code _metadata} (a
  *       checkpoint without it is incomplete and skipped), even if {@code --from-savepoint} is
- *       given: that savepoint started the lineage, and every checkpoint of the job is newer;
+ *       given: that savepoint started the run, and every checkpoint of the run is newer; unless a
+ *       savepoint the run took itself (in its own savepoint directory) has a larger checkpoint id:
+ *       a run stopped with a savepoint ends FINISHED, Flink deletes its checkpoints, and a
+ *       JobManager restarted after that must continue from the savepoint;
  *   <li>otherwise the {@code --from-savepoint} savepoint, if given;
  *   <li>otherwise empty state.
  * </ol>
@@ -40,6 +43,8 @@ public record RestorePoint(Source source, Optional<String> path, String decision
     public enum Source {
         /** The newest complete checkpoint in the job's checkpoint directory. */
         LATEST_CHECKPOINT,
+        /** A savepoint the run took itself, newer than its newest checkpoint. */
+        RUN_SAVEPOINT,
         /** The savepoint (or retained checkpoint) of {@code --from-savepoint}. */
         SAVEPOINT,
         /** No snapshot: the job starts from empty state. */
@@ -62,6 +67,32 @@ public record RestorePoint(Source source, Optional<String> path, String decision
      * @return the restore point and the line to log
      */
     public static RestorePoint choose(Optional<CheckpointListing> checkpoints, Optional<String> fromSavepoint) {
+        return choose(checkpoints, List.of(), fromSavepoint);
+    }
+
+    /**
+     * Chooses the restore point (see the class description), the run's own savepoints included.
+     *
+     * @param runSavepoints complete savepoints in the run's savepoint directory, with their ids
+     */
+    public static RestorePoint choose(Optional<CheckpointListing> checkpoints,
+            List<CheckpointListing.RunSavepoint> runSavepoints, Optional<String> fromSavepoint) {
+        RestorePoint fromCheckpoints = chooseFromCheckpoints(checkpoints, fromSavepoint);
+        long newestCheckpoint = fromCheckpoints.source() == Source.LATEST_CHECKPOINT
+                ? checkpointNumber(lastSegment(fromCheckpoints.path().orElseThrow())).getAsLong()
+                : -1;
+        return runSavepoints.stream()
+                .filter(s -> s.checkpointId() > newestCheckpoint)
+                .max(java.util.Comparator.comparingLong(CheckpointListing.RunSavepoint::checkpointId))
+                .map(s -> new RestorePoint(Source.RUN_SAVEPOINT, Optional.of(s.path()),
+                        "restoring from savepoint " + s.path() + " (checkpoint " + s.checkpointId()
+                                + "), taken by this run after its newest complete checkpoint"
+                                + (newestCheckpoint < 0 ? "" : " (" + newestCheckpoint + ")")))
+                .orElse(fromCheckpoints);
+    }
+
+    private static RestorePoint chooseFromCheckpoints(Optional<CheckpointListing> checkpoints,
+            Optional<String> fromSavepoint) {
         if (checkpoints.isEmpty()) {
             return fromSavepoint
                     .map(savepoint -> new RestorePoint(Source.SAVEPOINT, Optional.of(savepoint),

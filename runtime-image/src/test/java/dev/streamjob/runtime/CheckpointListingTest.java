@@ -42,6 +42,28 @@ class CheckpointListingTest {
     }
 
     @Test
+    void readsTheCheckpointIdOfEachCompleteSavepointOfTheRun() throws Exception {
+        Path savepoints = Files.createDirectories(dir.resolve("savepoints/5ca1ab1e5ca1ab1e5ca1ab1e5ca1ab1e"));
+        metadata(Files.createDirectories(savepoints.resolve("savepoint-5ca1ab-aaaaaaaaaaaa")), CheckpointListing.METADATA_MAGIC, 17);
+        metadata(Files.createDirectories(savepoints.resolve("savepoint-5ca1ab-bbbbbbbbbbbb")), 0x12345678, 18);
+        Files.createDirectories(savepoints.resolve("savepoint-5ca1ab-cccccccccccc")); // in progress: no _metadata
+        CheckpointListing.read(dir.toUri().toString(), new Configuration(), dir.resolve("plugins"));
+
+        assertThat(CheckpointListing.readSavepoints(savepoints.toUri().toString()))
+                .extracting(CheckpointListing.RunSavepoint::checkpointId).containsExactly(17L);
+        assertThat(CheckpointListing.readSavepoints(dir.resolve("savepoints/none").toUri().toString())).isEmpty();
+    }
+
+    private static void metadata(Path savepoint, int magic, long checkpointId) throws Exception {
+        try (var out = new java.io.DataOutputStream(Files.newOutputStream(savepoint.resolve("_metadata")))) {
+            out.writeInt(magic);
+            out.writeInt(5);
+            out.writeLong(checkpointId);
+            out.writeUTF("the rest of the metadata");
+        }
+    }
+
+    @Test
     void missingDirectoryIsMissingNotAnError() throws Exception {
         String missing = dir.resolve("checkpoints/5ca1ab1e5ca1ab1e5ca1ab1e5ca1ab1e").toUri().toString();
 

@@ -145,4 +145,38 @@ class RestorePointTest {
     private static CheckpointListing listing(Subdirectory... subdirectories) {
         return new CheckpointListing(DIR, true, List.of(subdirectories));
     }
+
+    @Test
+    void aSavepointTheRunTookAfterItsNewestCheckpointWins() {
+        CheckpointListing listing = new CheckpointListing(DIR, true, List.of(new Subdirectory("chk-12", true)));
+        String stop = "s3://bucket/ns/name/savepoints/0f8c6a4e1b2d4c3e9f10a1b2c3d4e5f6/savepoint-0f8c6a-1";
+
+        RestorePoint chosen = RestorePoint.choose(Optional.of(listing),
+                List.of(new CheckpointListing.RunSavepoint(stop, 13)), SAVEPOINT);
+
+        assertThat(chosen.source()).isEqualTo(Source.RUN_SAVEPOINT);
+        assertThat(chosen.path()).contains(stop);
+        assertThat(chosen.decision()).isEqualTo("restoring from savepoint " + stop
+                + " (checkpoint 13), taken by this run after its newest complete checkpoint (12)");
+    }
+
+    @Test
+    void aSavepointOlderThanTheNewestCheckpointIsNotUsed() {
+        CheckpointListing listing = new CheckpointListing(DIR, true, List.of(new Subdirectory("chk-12", true)));
+        RestorePoint chosen = RestorePoint.choose(Optional.of(listing),
+                List.of(new CheckpointListing.RunSavepoint("s3://bucket/sp/savepoint-0f8c6a-0", 9)), SAVEPOINT);
+        assertThat(chosen.source()).isEqualTo(Source.LATEST_CHECKPOINT);
+        assertThat(chosen.path()).contains(DIR + "/chk-12");
+    }
+
+    @Test
+    void aStoppedRunWhoseCheckpointsFlinkDeletedContinuesFromItsSavepoint() {
+        // Stop-with-savepoint ends the job FINISHED and Flink deletes the run's checkpoints: a
+        // JobManager restarted now must not go back to the run's --from-savepoint.
+        String stop = "s3://bucket/ns/name/savepoints/0f8c6a4e1b2d4c3e9f10a1b2c3d4e5f6/savepoint-0f8c6a-1";
+        RestorePoint chosen = RestorePoint.choose(Optional.of(new CheckpointListing(DIR, true, List.of())),
+                List.of(new CheckpointListing.RunSavepoint(stop, 20)), SAVEPOINT);
+        assertThat(chosen.source()).isEqualTo(Source.RUN_SAVEPOINT);
+        assertThat(chosen.path()).contains(stop);
+    }
 }

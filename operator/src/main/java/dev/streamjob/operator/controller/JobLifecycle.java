@@ -204,51 +204,56 @@ public class JobLifecycle {
             Instant now) {
         Operation op = state.operation();
         return switch (op.phase()) {
-            case SavepointInProgress -> pollSavepoint(job, state, observed, access, now);
+            case SavepointInProgress -> pollSavepoint(job, state, access, now);
             case Stopping -> stopping(job, state, observed, access, now);
             case Deploying -> deploying(job, state, observed, access, now);
         };
     }
 
-    private Step pollSavepoint(StreamJob job, RunState state, ObservedState observed, StoreAccess access, Instant now) {
+    private Step pollSavepoint(StreamJob job, RunState state, StoreAccess access, Instant now) {
         Operation op = state.operation();
         JobRun run = state.currentRun();
         SavepointStatus savepoint;
         try {
             savepoint = flink.savepointStatus(restEndpoint(job), run.jobId(), op.triggerId());
         } catch (FlinkRestException e) {
-            return timedOut(job, op, now)
+            // After a stop, the JobManager exits once the job is FINISHED (Kubernetes then restarts
+            // it): the savepoint may be complete with nobody left to report it. The store tells.
+            return savepointInStore(job, state, access, now).orElseGet(() -> timedOut(job, op, now)
                     ? savepointFailed(job, state, Reason.SavepointTimedOut, "no answer from the JobManager within "
                             + timeout(job) + ": " + e.getMessage(), now)
-                    : Step.of(state, false).requeueAfter(OPERATION_POLL);
+                    : Step.of(state, false).requeueAfter(OPERATION_POLL));
         }
-        switch (savepoint.state()) {
-            case COMPLETED:
-                return savepointCompleted(job, state, savepoint.location().orElseThrow(), access, now);
-            case FAILED:
-                return savepointFailed(job, state, Reason.SavepointFailed, savepoint.failure().orElse("unknown"), now);
-            case UNKNOWN:
-                // The JobManager lost the trigger (it restarted). A stop that completed leaves the
-                // job FINISHED and its savepoint in the store; otherwise the savepoint is lost.
-                if (observed.jobState().filter("FINISHED"::equals).isPresent()) {
-                    try {
-                        Optional<Snapshot> taken = store.list(access).stream()
-                                .filter(s -> s.kind() == Snapshot.Kind.SAVEPOINT && s.complete())
-                                .filter(s -> s.jobId().equals(run.jobId()))
-                                .min(RestorePoints.NEWEST_FIRST);
-                        if (taken.isPresent()) {
-                            return savepointCompleted(job, state, taken.get().path(), access, now);
-                        }
-                    } catch (SnapshotStoreException e) {
-                        return storeUnavailable(state, e);
-                    }
-                }
-                return savepointFailed(job, state, Reason.SavepointLost,
-                        "the JobManager no longer knows savepoint " + op.triggerId(), now);
-            default:
-                return timedOut(job, op, now)
-                        ? savepointFailed(job, state, Reason.SavepointTimedOut, "not complete within " + timeout(job), now)
-                        : Step.of(state, false).requeueAfter(OPERATION_POLL);
+        return switch (savepoint.state()) {
+            case COMPLETED -> savepointCompleted(job, state, savepoint.location().orElseThrow(), access, now);
+            case FAILED -> savepointFailed(job, state, Reason.SavepointFailed, savepoint.failure().orElse("unknown"), now);
+            // The JobManager restarted and lost the trigger: a savepoint that completed is in the store.
+            case UNKNOWN -> savepointInStore(job, state, access, now).orElseGet(() -> savepointFailed(job, state,
+                    Reason.SavepointLost, "the JobManager no longer knows savepoint " + op.triggerId(), now));
+            case IN_PROGRESS -> timedOut(job, op, now)
+                    ? savepointFailed(job, state, Reason.SavepointTimedOut, "not complete within " + timeout(job), now)
+                    : Step.of(state, false).requeueAfter(OPERATION_POLL);
+        };
+    }
+
+    /**
+     * The step for a savepoint of the current run that completed in the store since the operation's
+     * phase started (a few seconds of clock difference allowed); empty if there is none or the
+     * store cannot be listed.
+     */
+    private Optional<Step> savepointInStore(StreamJob job, RunState state, StoreAccess access, Instant now) {
+        JobRun run = state.currentRun();
+        Instant since = Instant.parse(state.operation().phaseStartedAt()).minusSeconds(5);
+        try {
+            return store.list(access).stream()
+                    .filter(s -> s.kind() == Snapshot.Kind.SAVEPOINT && s.complete())
+                    .filter(s -> s.jobId().equals(run.jobId()) && !s.lastModified().isBefore(since))
+                    .min(RestorePoints.NEWEST_FIRST)
+                    .map(s -> savepointCompleted(job, state, s.path(), access, now));
+        } catch (SnapshotStoreException e) {
+            LOG.warnf("StreamJob %s/%s: looking for the savepoint in the store failed: %s",
+                    job.getMetadata().getNamespace(), job.getMetadata().getName(), e.getMessage());
+            return Optional.empty();
         }
     }
 

@@ -143,7 +143,10 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
             var deployment = client.apps().deployments().inNamespace(namespace).withName(name);
             var current = deployment.get();
             if (current != null && (current.getSpec().getReplicas() == null || current.getSpec().getReplicas() > 0)) {
-                deployment.scale(0);
+                deployment.edit(d -> {
+                    d.getSpec().setReplicas(0);
+                    return d;
+                });
             }
         }
     }

@@ -60,10 +60,6 @@ public final class FlinkConfig {
         conf.put("execution.checkpointing.timeout", checkpointing.getTimeout());
         conf.put("execution.checkpointing.num-retained", String.valueOf(checkpointing.getRetained()));
         conf.put("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
-        // A job stopped with a savepoint ends FINISHED; the JobManager must then stay up instead of
-        // exiting, or Kubernetes would restart it with the run's old restore point. Failures still
-        // end the JobManager (Flink's ApplicationDispatcherBootstrap applies this flag to success only).
-        conf.put("execution.shutdown-on-application-finish", "false");
         storage.bucket().ifPresent(bucket -> {
             conf.put("execution.checkpointing.dir", storage.checkpointDirectory());
             conf.put("execution.checkpointing.savepoint-dir", storage.savepointDirectory(run.jobId()));
@@ -150,7 +146,6 @@ public final class FlinkConfig {
         keys.put("s3.secret-key", "spec.storage.credentialsSecret");
         keys.put("s3.access.key", "spec.storage.credentialsSecret");
         keys.put("s3.secret.key", "spec.storage.credentialsSecret");
-        keys.put("execution.shutdown-on-application-finish", "the operator (it stops jobs with savepoints)");
         keys.put("high-availability.type", "the operator (it restores jobs from snapshots in S3)");
         return Map.copyOf(keys);
     }

@@ -39,10 +39,11 @@ public class FakeFlinkRestClient implements FlinkRestClient {
                 Optional.of(new CheckpointStatistics.CompletedCheckpoint(id, path, completedAtMillis))));
     }
 
-    /** Makes the endpoint unreachable again (the JobManager is gone). */
+    /** Makes the endpoint unreachable again (the JobManager is gone, and with it its savepoint triggers). */
     public void jobManagerDown(URI endpoint) {
         jobs.remove(endpoint);
         checkpoints.remove(endpoint);
+        triggers.clear();
     }
 
     /**

@@ -47,12 +47,19 @@ public final class ExampleStreamJobs {
         return job;
     }
 
-    /** The credentials Secret the example refers to, holding the given keys. */
+    /**
+     * The credentials Secret the example refers to, holding the given keys in {@code data} (base64),
+     * as an API server stores it (the mock server does not convert {@code stringData}).
+     */
     public static Secret credentials(String namespace, String accessKey, String secretKey) {
         return new SecretBuilder()
                 .withNewMetadata().withName("s3-credentials").withNamespace(namespace).endMetadata()
-                .withStringData(Map.of(SecretKeysReference.DEFAULT_ACCESS_KEY_KEY, accessKey,
-                        SecretKeysReference.DEFAULT_SECRET_KEY_KEY, secretKey))
+                .withData(Map.of(SecretKeysReference.DEFAULT_ACCESS_KEY_KEY, base64(accessKey),
+                        SecretKeysReference.DEFAULT_SECRET_KEY_KEY, base64(secretKey)))
                 .build();
+    }
+
+    private static String base64(String value) {
+        return java.util.Base64.getEncoder().encodeToString(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 }

@@ -67,7 +67,7 @@ class OrdersPipelineIT extends ExamplePipelineTestBase {
             assertThat(output).containsExactlyInAnyOrderElementsOf(expected);
             assertThat(all).containsExactlyInAnyOrderElementsOf(expected);
 
-            String jobId = running.getMetadata().getUid().replace("-", "");
+            String jobId = running.getStatus().getCurrentRun().jobId();
             String prefix = namespace() + "/orders-revenue/checkpoints/" + jobId + "/";
             assertThat(checkpoint.path()).isEqualTo("s3://" + BUCKET + "/" + prefix + "chk-" + checkpoint.id());
             assertThat(s3.listObjects(BUCKET, prefix)).contains(prefix + "chk-" + checkpoint.id() + "/_metadata");

@@ -63,7 +63,6 @@ class DesiredResourcesTest {
         assertThat(data.get("config.yaml")).contains(
                 "execution.checkpointing.dir: \"s3://snapshots/ns/orders/checkpoints\"\n",
                 "execution.checkpointing.savepoint-dir: \"s3://snapshots/ns/orders/savepoints/0f8c6a4e1b2d4c3e0000000100000001\"\n",
-                "execution.shutdown-on-application-finish: \"false\"\n",
                 "execution.checkpointing.interval: \"10s\"\n",
                 "execution.checkpointing.externalized-checkpoint-retention: \"RETAIN_ON_CANCELLATION\"\n",
                 "s3.endpoint: \"http://minio.minio.svc:9000\"\n",

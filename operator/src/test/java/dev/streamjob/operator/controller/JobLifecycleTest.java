@@ -1,0 +1,285 @@
+package dev.streamjob.operator.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.streamjob.operator.TestStreamJobs;
+import dev.streamjob.operator.api.v1alpha1.JobState;
+import dev.streamjob.operator.api.v1alpha1.OperationPhase;
+import dev.streamjob.operator.api.v1alpha1.SavepointTrigger;
+import dev.streamjob.operator.api.v1alpha1.StreamJob;
+import dev.streamjob.operator.api.v1alpha1.UpgradeMode;
+import dev.streamjob.operator.flink.FakeFlinkRestClient;
+import dev.streamjob.operator.flink.FlinkRestClient;
+import dev.streamjob.operator.flink.SavepointStatus;
+import dev.streamjob.operator.model.StreamJobResources;
+import dev.streamjob.operator.observer.FlinkClusterObserver;
+import dev.streamjob.operator.state.FakeSnapshotStore;
+import dev.streamjob.operator.state.SnapshotStore;
+import dev.streamjob.operator.state.StoreAccess;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.junit.QuarkusMock;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Upgrades, suspend/resume and savepoints through the reconciler, against the fabric8 mock
+ * server with Flink's REST API and the object store faked. Each test uses its own namespace.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+class JobLifecycleTest {
+
+    private static final String SAVEPOINT = "s3://snapshots/%s/orders/savepoints/%s/savepoint-0a1b2c-3d4e5f6a7b8c";
+
+    @Inject
+    KubernetesClient client;
+    @Inject
+    FlinkClusterObserver observer;
+
+    private final FakeFlinkRestClient flink = new FakeFlinkRestClient();
+    private final FakeSnapshotStore store = new FakeSnapshotStore();
+
+    @BeforeEach
+    void installFakes() {
+        QuarkusMock.installMockForType(flink, FlinkRestClient.class);
+        QuarkusMock.installMockForType(store, SnapshotStore.class);
+    }
+
+    /** Creates the StreamJob and waits until its first run is Ready (Flink faked RUNNING). */
+    private StreamJob running(String namespace) {
+        client.secrets().inNamespace(namespace).resource(TestStreamJobs.credentials(namespace)).create();
+        StreamJob job = TestStreamJobs.sqlJob("orders");
+        job.getMetadata().setNamespace(namespace);
+        job.getMetadata().setUid(null);
+        job.getMetadata().setGeneration(null);
+        StreamJob created = client.resource(job).create();
+        flink.job(endpoint(created), StreamJobResources.jobId(created, 1, 1), "RUNNING", 2, "RUNNING");
+        await().atMost(Duration.ofSeconds(30)).until(() -> get(namespace).getStatus() != null
+                && "JobRunning".equals(reason(get(namespace), "Ready")));
+        return get(namespace);
+    }
+
+    private StreamJob edit(String namespace, Consumer<StreamJob> change) {
+        StreamJob job = get(namespace);
+        change.accept(job);
+        return client.resource(job).update();
+    }
+
+    private StreamJob get(String namespace) {
+        return client.resources(StreamJob.class).inNamespace(namespace).withName("orders").get();
+    }
+
+    private URI endpoint(StreamJob job) {
+        return observer.restEndpoint(job);
+    }
+
+    private static String reason(StreamJob job, String type) {
+        return job.getStatus().getConditions().stream().filter(c -> c.getType().equals(type)).findFirst()
+                .map(c -> c.getStatus() + "/" + c.getReason()).map(s -> s.substring(s.indexOf('/') + 1)).orElse("");
+    }
+
+    private static String condition(StreamJob job, String type) {
+        return job.getStatus().getConditions().stream().filter(c -> c.getType().equals(type)).findFirst()
+                .map(c -> c.getStatus() + "/" + c.getReason()).orElse("");
+    }
+
+    private List<String> jobManagerArgs(String namespace) {
+        Deployment jm = client.apps().deployments().inNamespace(namespace).withName("orders-jobmanager").get();
+        return jm.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs();
+    }
+
+    private List<Event> events(String namespace, String reason) {
+        return client.v1().events().inNamespace(namespace).list().getItems().stream()
+                .filter(e -> reason.equals(e.getReason())).toList();
+    }
+
+    private static StoreAccess access(String namespace) {
+        return new StoreAccess("http://minio.minio.svc:9000", "us-east-1", "snapshots", namespace + "/orders/", null, null);
+    }
+
+    @Test
+    void aSqlChangeStopsWithASavepointAndStartsTheNewRunFromIt() {
+        StreamJob job = running("upgrade");
+        String run1 = StreamJobResources.jobId(job, 1, 1);
+        String run2 = StreamJobResources.jobId(job, 1, 2);
+        String savepoint = SAVEPOINT.formatted("upgrade", run1);
+        flink.savepointOutcome(SavepointStatus.completed(savepoint));
+        store.savepoint(savepoint, run1, 12, Instant.now());
+
+        edit("upgrade", j -> j.getSpec().getJob().setSql(TestStreamJobs.SQL + "\n-- v2\n"));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            StreamJob current = get("upgrade");
+            assertThat(current.getStatus().getCurrentRun()).extracting(v -> v.number()).isEqualTo(2);
+            assertThat(current.getStatus().getCurrentRun()).extracting(v -> v.restorePath()).isEqualTo(savepoint);
+            assertThat(current.getStatus().getOperation()).extracting(v -> v.phase()).isEqualTo(OperationPhase.Deploying);
+            assertThat(condition(current, "Progressing")).isEqualTo("True/Upgrading");
+            assertThat(current.getStatus().getObservedGeneration()).isEqualTo(2L);
+        });
+        assertThat(flink.savepointRequests()).containsExactly(
+                "stop " + run1 + " s3://snapshots/upgrade/orders/savepoints/" + run1);
+        assertThat(get("upgrade").getStatus().getSavepoints()).singleElement().satisfies(s -> {
+            assertThat(s.path()).isEqualTo(savepoint);
+            assertThat(s.trigger()).isEqualTo(SavepointTrigger.Upgrade);
+            assertThat(s.sizeBytes()).isEqualTo(2000L);
+        });
+        assertThat(jobManagerArgs("upgrade")).containsSubsequence("--job-id", run2, "--from-savepoint", savepoint);
+        assertThat(events("upgrade", "SavepointCompleted")).hasSize(1);
+
+        flink.job(endpoint(job), run2, "RUNNING", 2, "RUNNING");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            StreamJob current = get("upgrade");
+            assertThat(current.getStatus().getOperation()).isNull();
+            assertThat(current.getStatus().getJobId()).isEqualTo(run2);
+            assertThat(condition(current, "Ready")).isEqualTo("True/JobRunning");
+            assertThat(events("upgrade", "UpgradeCompleted")).hasSize(1);
+        });
+    }
+
+    @Test
+    void aFailedSavepointLeavesTheOldRunRunningUntilTheSpecChangesAgain() {
+        StreamJob job = running("failed");
+        String run1 = StreamJobResources.jobId(job, 1, 1);
+        flink.savepointOutcome(SavepointStatus.failed("java.util.concurrent.CompletionException: checkpoint expired"));
+        List<String> argsBefore = jobManagerArgs("failed");
+
+        edit("failed", j -> j.getSpec().getJob().setSql(TestStreamJobs.SQL + "\n-- v2\n"));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            StreamJob current = get("failed");
+            assertThat(current.getStatus().getOperation()).isNull();
+            assertThat(current.getStatus().getLastFailure()).extracting(v -> v.reason()).isEqualTo("SavepointFailed");
+            assertThat(current.getStatus().getLastFailure()).extracting(v -> v.generation()).isEqualTo(2L);
+            assertThat(condition(current, "Degraded")).isEqualTo("True/SavepointFailed");
+            assertThat(current.getStatus().getObservedGeneration()).isEqualTo(2L);
+            assertThat(events("failed", "UpgradeFailed")).hasSize(1);
+        });
+        assertThat(get("failed").getStatus().getCurrentRun().jobId()).isEqualTo(run1);
+        assertThat(jobManagerArgs("failed")).isEqualTo(argsBefore);
+        assertThat(flink.savepointRequests()).hasSize(1); // held: no retry loop
+
+        // The owner switches to last-state: the next generation goes ahead from the newest checkpoint.
+        store.checkpoint(access("failed"), run1, 9, Instant.now());
+        edit("failed", j -> j.getSpec().getJob().setUpgradeMode(UpgradeMode.LAST_STATE));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            StreamJob current = get("failed");
+            assertThat(current.getStatus().getCurrentRun()).extracting(v -> v.number()).isEqualTo(2);
+            assertThat(current.getStatus().getCurrentRun()).extracting(v -> v.restorePath())
+                    .isEqualTo("s3://snapshots/failed/orders/checkpoints/" + run1 + "/chk-9");
+        });
+        assertThat(flink.savepointRequests()).hasSize(1);
+    }
+
+    @Test
+    void aSavepointThatTakesTooLongTimesOutAndTheJobKeepsRunning() {
+        running("timeout");
+        flink.savepointOutcome(SavepointStatus.inProgress());
+
+        edit("timeout", j -> {
+            j.getSpec().getSavepoints().setTimeout("1s");
+            j.getSpec().getJob().setParallelism(3);
+        });
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            StreamJob current = get("timeout");
+            assertThat(current.getStatus().getLastFailure()).extracting(v -> v.reason()).isEqualTo("SavepointTimedOut");
+            assertThat(current.getStatus().getOperation()).isNull();
+            assertThat(current.getStatus().getCurrentRun()).extracting(v -> v.number()).isEqualTo(1);
+            assertThat(condition(current, "Ready")).isEqualTo("True/JobRunning");
+        });
+    }
+
+    @Test
+    void aStopWhoseTriggerWasLostIsFinishedFromTheObjectStore() {
+        StreamJob job = running("resume-upgrade");
+        String run1 = StreamJobResources.jobId(job, 1, 1);
+        flink.savepointOutcome(SavepointStatus.inProgress());
+        edit("resume-upgrade", j -> j.getSpec().getJob().setParallelism(4));
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("resume-upgrade").getStatus().getOperation() != null);
+
+        // The JobManager restarted and forgot the trigger, but the stop had completed: the job
+        // is FINISHED and the savepoint is in the store. Only status and the store tell.
+        String savepoint = SAVEPOINT.formatted("resume-upgrade", run1);
+        store.savepoint(savepoint, run1, 5, Instant.now());
+        flink.jobManagerDown(endpoint(job));
+        flink.job(endpoint(job), run1, "FINISHED", 2, "FINISHED");
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            StreamJob current = get("resume-upgrade");
+            assertThat(current.getStatus().getCurrentRun()).extracting(v -> v.number()).isEqualTo(2);
+            assertThat(current.getStatus().getCurrentRun()).extracting(v -> v.parallelism()).isEqualTo(4);
+            assertThat(current.getStatus().getCurrentRun()).extracting(v -> v.restorePath()).isEqualTo(savepoint);
+        });
+        assertThat(client.apps().deployments().inNamespace("resume-upgrade").withName("orders-taskmanager").get()
+                .getSpec().getReplicas()).isEqualTo(4);
+    }
+
+    @Test
+    void suspendTakesASavepointAndRemovesThePodsAndResumeStartsFromIt() {
+        StreamJob job = running("suspend");
+        String run1 = StreamJobResources.jobId(job, 1, 1);
+        String savepoint = SAVEPOINT.formatted("suspend", run1);
+        flink.savepointOutcome(SavepointStatus.completed(savepoint));
+        store.savepoint(savepoint, run1, 7, Instant.now());
+
+        edit("suspend", j -> j.getSpec().getJob().setState(JobState.SUSPENDED));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            StreamJob current = get("suspend");
+            assertThat(current.getStatus().getJobState()).isEqualTo("SUSPENDED");
+            assertThat(current.getStatus().getCurrentRun()).extracting(v -> v.state()).isEqualTo(JobState.SUSPENDED);
+            assertThat(current.getStatus().getOperation()).isNull();
+            assertThat(condition(current, "Ready")).isEqualTo("False/Suspended");
+        });
+        assertThat(client.apps().deployments().inNamespace("suspend").withName("orders-jobmanager").get()
+                .getSpec().getReplicas()).isZero();
+        assertThat(client.apps().deployments().inNamespace("suspend").withName("orders-taskmanager").get()
+                .getSpec().getReplicas()).isZero();
+        assertThat(client.configMaps().inNamespace("suspend").withName("orders-config").get()).isNotNull();
+        assertThat(get("suspend").getStatus().getSavepoints()).extracting(s -> s.trigger())
+                .containsExactly(SavepointTrigger.Suspend);
+
+        edit("suspend", j -> j.getSpec().getJob().setState(JobState.RUNNING));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            StreamJob current = get("suspend");
+            assertThat(current.getStatus().getCurrentRun()).extracting(v -> v.number()).isEqualTo(2);
+            assertThat(current.getStatus().getCurrentRun()).extracting(v -> v.restorePath()).isEqualTo(savepoint);
+            assertThat(client.apps().deployments().inNamespace("suspend").withName("orders-jobmanager").get()
+                    .getSpec().getReplicas()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void aSavepointNonceTakesASavepointAndKeepsTheJobRunning() {
+        StreamJob job = running("manual");
+        String run1 = StreamJobResources.jobId(job, 1, 1);
+        String savepoint = SAVEPOINT.formatted("manual", run1);
+        flink.savepointOutcome(SavepointStatus.completed(savepoint));
+
+        edit("manual", j -> j.getSpec().getJob().setSavepointTriggerNonce(1L));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            StreamJob current = get("manual");
+            assertThat(current.getStatus().getSavepointTriggerNonce()).isEqualTo(1L);
+            assertThat(current.getStatus().getSavepoints()).singleElement()
+                    .satisfies(s -> assertThat(s.trigger()).isEqualTo(SavepointTrigger.Manual));
+            assertThat(current.getStatus().getOperation()).isNull();
+        });
+        assertThat(flink.savepointRequests()).containsExactly(
+                "savepoint " + run1 + " s3://snapshots/manual/orders/savepoints/" + run1);
+        assertThat(get("manual").getStatus().getCurrentRun().number()).isEqualTo(1);
+    }
+}

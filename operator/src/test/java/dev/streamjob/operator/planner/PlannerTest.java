@@ -1,0 +1,158 @@
+package dev.streamjob.operator.planner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.streamjob.operator.TestStreamJobs;
+import dev.streamjob.operator.api.v1alpha1.JobState;
+import dev.streamjob.operator.api.v1alpha1.OperationFailure;
+import dev.streamjob.operator.api.v1alpha1.OperationType;
+import dev.streamjob.operator.api.v1alpha1.SavepointInfo;
+import dev.streamjob.operator.api.v1alpha1.SavepointTrigger;
+import dev.streamjob.operator.api.v1alpha1.StreamJob;
+import dev.streamjob.operator.api.v1alpha1.UpgradeMode;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+class PlannerTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-22T12:00:00Z");
+    private static final String IMAGE = "streamjob-runtime:0.1.0";
+
+    /** A StreamJob whose first run was deployed from its spec, then edited by {@code edit} (generation 2). */
+    private static StreamJob deployedThenEdited(Consumer<StreamJob> edit) {
+        StreamJob job = TestStreamJobs.sqlJob("orders");
+        job.getStatus().setCurrentRun(TestStreamJobs.firstRun(job));
+        edit.accept(job);
+        job.getMetadata().setGeneration(2L);
+        return job;
+    }
+
+    static Stream<Arguments> changes() {
+        return Stream.of(
+                Arguments.of("a no-op edit", (Consumer<StreamJob>) j -> { }, Change.IGNORE),
+                Arguments.of("upgradeMode", (Consumer<StreamJob>) j -> j.getSpec().getJob().setUpgradeMode(UpgradeMode.LAST_STATE), Change.IGNORE),
+                Arguments.of("allowNonRestoredState", (Consumer<StreamJob>) j -> j.getSpec().getJob().setAllowNonRestoredState(true), Change.IGNORE),
+                Arguments.of("initialSavepointPath", (Consumer<StreamJob>) j -> j.getSpec().getJob().setInitialSavepointPath("s3://b/x"), Change.IGNORE),
+                Arguments.of("savepoint settings", (Consumer<StreamJob>) j -> j.getSpec().getSavepoints().setMaxCount(9), Change.IGNORE),
+                Arguments.of("parallelism", (Consumer<StreamJob>) j -> j.getSpec().getJob().setParallelism(4), Change.SCALE),
+                Arguments.of("sql", (Consumer<StreamJob>) j -> j.getSpec().getJob().setSql(TestStreamJobs.SQL + "\n-- v2\n"), Change.UPGRADE),
+                Arguments.of("image", (Consumer<StreamJob>) j -> j.getSpec().setImage("streamjob-runtime:0.2.0"), Change.UPGRADE),
+                Arguments.of("flink configuration", (Consumer<StreamJob>) j -> j.getSpec().getFlinkConfiguration().put("pipeline.max-parallelism", "64"), Change.UPGRADE),
+                Arguments.of("slots", (Consumer<StreamJob>) j -> j.getSpec().getTaskManager().setSlots(2), Change.UPGRADE),
+                Arguments.of("checkpoint interval", (Consumer<StreamJob>) j -> j.getSpec().getCheckpointing().setInterval("30s"), Change.UPGRADE),
+                Arguments.of("sql and parallelism", (Consumer<StreamJob>) j -> {
+                    j.getSpec().getJob().setSql(TestStreamJobs.SQL + "\n-- v2\n");
+                    j.getSpec().getJob().setParallelism(4);
+                }, Change.UPGRADE),
+                Arguments.of("restartNonce", (Consumer<StreamJob>) j -> j.getSpec().getJob().setRestartNonce(7L), Change.RESTART),
+                Arguments.of("suspend", (Consumer<StreamJob>) j -> j.getSpec().getJob().setState(JobState.SUSPENDED), Change.SUSPEND),
+                Arguments.of("suspend and sql", (Consumer<StreamJob>) j -> {
+                    j.getSpec().getJob().setState(JobState.SUSPENDED);
+                    j.getSpec().getJob().setSql(TestStreamJobs.SQL + "\n-- v2\n");
+                }, Change.SUSPEND),
+                Arguments.of("savepointTriggerNonce", (Consumer<StreamJob>) j -> j.getSpec().getJob().setSavepointTriggerNonce(1L), Change.SAVEPOINT));
+    }
+
+    @ParameterizedTest(name = "{0} -> {2}")
+    @MethodSource("changes")
+    void classifiesEachKindOfEdit(String edit, Consumer<StreamJob> change, Change expected) {
+        assertThat(Planner.plan(deployedThenEdited(change), IMAGE, NOW).change()).isEqualTo(expected);
+    }
+
+    @Test
+    void theDeployedGenerationNeedsNothing() {
+        StreamJob job = TestStreamJobs.sqlJob("orders");
+        job.getStatus().setCurrentRun(TestStreamJobs.firstRun(job));
+        assertThat(Planner.plan(job, IMAGE, NOW).change()).isEqualTo(Change.NONE);
+    }
+
+    @Test
+    void nothingDeployedMeansTheFirstRun() {
+        assertThat(Planner.plan(TestStreamJobs.sqlJob("orders"), IMAGE, NOW).change()).isEqualTo(Change.DEPLOY);
+    }
+
+    @Test
+    void aSuspendedRunResumesWhenTheStateIsRunningAgain() {
+        StreamJob job = TestStreamJobs.sqlJob("orders");
+        job.getSpec().getJob().setState(JobState.SUSPENDED);
+        job.getStatus().setCurrentRun(TestStreamJobs.firstRun(job));
+        job.getSpec().getJob().setSql(TestStreamJobs.SQL + "\n-- v2\n");
+        job.getMetadata().setGeneration(2L);
+        assertThat(Planner.plan(job, IMAGE, NOW).change()).isEqualTo(Change.IGNORE);
+
+        job.getSpec().getJob().setState(JobState.RUNNING);
+        job.getMetadata().setGeneration(3L);
+        assertThat(Planner.plan(job, IMAGE, NOW).change()).isEqualTo(Change.RESUME);
+    }
+
+    @Test
+    void aFailedUpgradeIsHeldUntilTheSpecChangesAgain() {
+        StreamJob job = deployedThenEdited(j -> j.getSpec().getJob().setSql(TestStreamJobs.SQL + "\n-- v2\n"));
+        job.getStatus().setLastFailure(new OperationFailure(OperationType.Upgrade, 2L, "SavepointFailed", "boom", "2026-11-22T11:00:00Z"));
+        assertThat(Planner.plan(job, IMAGE, NOW).change()).isEqualTo(Change.HELD);
+
+        job.getSpec().getJob().setUpgradeMode(UpgradeMode.LAST_STATE);
+        job.getMetadata().setGeneration(3L);
+        assertThat(Planner.plan(job, IMAGE, NOW).change()).isEqualTo(Change.UPGRADE);
+    }
+
+    @Test
+    void aFailedManualSavepointDoesNotHoldAnUpgrade() {
+        StreamJob job = deployedThenEdited(j -> j.getSpec().getJob().setParallelism(3));
+        job.getStatus().setLastFailure(new OperationFailure(OperationType.Savepoint, 2L, "SavepointFailed", "boom", "2026-11-22T11:00:00Z"));
+        assertThat(Planner.plan(job, IMAGE, NOW).change()).isEqualTo(Change.SCALE);
+    }
+
+    @Test
+    void aHandledSavepointNonceIsNotTakenAgain() {
+        StreamJob job = deployedThenEdited(j -> j.getSpec().getJob().setSavepointTriggerNonce(5L));
+        job.getStatus().setSavepointTriggerNonce(5L);
+        assertThat(Planner.plan(job, IMAGE, NOW).change()).isEqualTo(Change.IGNORE);
+    }
+
+    @Test
+    void periodicSavepointsAreDueAnIntervalAfterTheLastSavepointOrTheRunStart() {
+        StreamJob job = deployedThenEdited(j -> j.getSpec().getSavepoints().setInterval("1h"));
+        // The run started at 09:00; no savepoint yet.
+        Planner.Plan plan = Planner.plan(job, IMAGE, NOW);
+        assertThat(plan.change()).isEqualTo(Change.SAVEPOINT);
+        assertThat(plan.savepointTrigger()).contains(SavepointTrigger.Periodic);
+
+        job.getStatus().setSavepoints(List.of(new SavepointInfo("s3://b/p/savepoints/x/savepoint-1", SavepointTrigger.Periodic,
+                "2026-11-22T11:30:00Z", 10L, "x")));
+        assertThat(Planner.plan(job, IMAGE, NOW).change()).isEqualTo(Change.IGNORE);
+        assertThat(Planner.plan(job, IMAGE, Instant.parse("2026-11-22T12:30:00Z")).change()).isEqualTo(Change.SAVEPOINT);
+    }
+
+    static Stream<Arguments> strategies() {
+        return Stream.of(
+                // change, mode, healthy, image changed, lineage has snapshot -> strategy
+                Arguments.of(Change.UPGRADE, UpgradeMode.SAVEPOINT, true, false, true, Strategy.SAVEPOINT_FIRST),
+                Arguments.of(Change.UPGRADE, UpgradeMode.SAVEPOINT, false, false, true, Strategy.STOP_THEN_LATEST),
+                Arguments.of(Change.UPGRADE, UpgradeMode.LAST_STATE, true, false, true, Strategy.STOP_THEN_LATEST),
+                Arguments.of(Change.UPGRADE, UpgradeMode.LAST_STATE, true, true, true, Strategy.SAVEPOINT_FIRST),
+                Arguments.of(Change.UPGRADE, UpgradeMode.LAST_STATE, true, false, false, Strategy.SAVEPOINT_FIRST),
+                Arguments.of(Change.UPGRADE, UpgradeMode.LAST_STATE, false, false, false, Strategy.STOP_THEN_LATEST),
+                Arguments.of(Change.UPGRADE, UpgradeMode.STATELESS, true, true, true, Strategy.STOP_THEN_EMPTY),
+                Arguments.of(Change.SCALE, UpgradeMode.SAVEPOINT, true, false, true, Strategy.SAVEPOINT_FIRST),
+                Arguments.of(Change.RESTART, UpgradeMode.LAST_STATE, true, false, true, Strategy.STOP_THEN_LATEST),
+                Arguments.of(Change.SUSPEND, UpgradeMode.SAVEPOINT, true, false, true, Strategy.SAVEPOINT_FIRST),
+                Arguments.of(Change.SUSPEND, UpgradeMode.SAVEPOINT, false, false, true, Strategy.STOP_THEN_LATEST),
+                Arguments.of(Change.SUSPEND, UpgradeMode.LAST_STATE, true, false, true, Strategy.STOP_THEN_LATEST),
+                Arguments.of(Change.RESUME, UpgradeMode.SAVEPOINT, false, false, true, Strategy.STOP_THEN_LATEST),
+                Arguments.of(Change.RESUME, UpgradeMode.STATELESS, false, false, true, Strategy.STOP_THEN_EMPTY));
+    }
+
+    @ParameterizedTest(name = "{0} {1} healthy={2} imageChanged={3} snapshot={4} -> {5}")
+    @MethodSource("strategies")
+    void picksHowStateIsCarriedOver(Change change, UpgradeMode mode, boolean healthy, boolean imageChanged,
+            boolean hasSnapshot, Strategy expected) {
+        assertThat(Planner.strategy(change, mode, healthy, imageChanged, hasSnapshot)).isEqualTo(expected);
+    }
+}
