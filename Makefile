@@ -3,7 +3,7 @@
 MVN ?= mvn -B -ntp
 DEMO_ARGS ?= --duration 120
 
-.PHONY: test build demo crds clean
+.PHONY: test build demo bench-upgrade crds clean
 
 ## test: every test: unit, operator (mock API server), runtime and integration (real Flink, Kafka, S3)
 test:
@@ -16,6 +16,10 @@ build:
 ## demo: the example StreamJob on generated orders, with local Kafka and S3, printing live aggregates
 demo: build
 	$(MVN) -q -pl operator exec:java@demo -Dexec.args="$(DEMO_ARGS)"
+
+## bench-upgrade: upgrade downtime of the example (savepoint and last-state) under steady input; prints figures
+bench-upgrade: build
+	bash -o pipefail -c "$(MVN) -pl operator test -Dtest=UpgradeBenchmark -Dsurefire.failIfNoSpecifiedTests=false | tee operator/target/bench-upgrade.log | grep -E '^BENCHMARK|Tests run:|FAIL'"
 
 ## crds: regenerate crds/ (and the chart's copy) from the Java API types
 crds:

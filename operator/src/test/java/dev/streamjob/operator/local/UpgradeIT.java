@@ -7,6 +7,9 @@ import dev.streamjob.operator.api.v1alpha1.JobState;
 import dev.streamjob.operator.api.v1alpha1.SavepointInfo;
 import dev.streamjob.operator.api.v1alpha1.SavepointTrigger;
 import dev.streamjob.operator.api.v1alpha1.StreamJob;
+import dev.streamjob.operator.api.v1alpha1.UpgradeMode;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamjob.testbed.CommittedRecords;
 import dev.streamjob.testbed.OrderBatch;
 import dev.streamjob.testbed.OrderGenerator;
@@ -27,9 +30,9 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
- * Spec changes of the running example under continuous input, on real Flink, Kafka and S3: a Flink
- * setting (savepoint upgrade), the parallelism (savepoint upgrade to fewer TaskManagers), and a
- * suspend followed by a resume. The test plays the kubelet: it runs the pods of each run as local
+ * Spec changes of the running example under continuous input, on real Flink, Kafka and S3: the SQL
+ * (a new output column) and a Flink setting (savepoint upgrades), the parallelism (last-state, to
+ * fewer TaskManagers), and a suspend followed by a resume. The test plays the kubelet: it runs the pods of each run as local
  * processes, mirrors them as Pod objects, and ends them when the operator scales the Deployments
  * to zero. After all of it, a read_committed consumer must see exactly the aggregates of the
  * input: no record lost, none duplicated, and windows that span an upgrade counted whole (keyed
@@ -38,13 +41,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(LocalFlinkProfile.class)
 @WithKubernetesTestServer(crud = true)
-class UpgradeIT extends ExamplePipelineTestBase {
+class UpgradeIT extends UpgradeTestBase {
 
     private static final int ORDERS = 12_000;
-    private static final int CHUNK = 50;
-
-    private Path work;
-    private int runs;
 
     @Override
     String namespace() {
@@ -66,18 +65,34 @@ class UpgradeIT extends ExamplePipelineTestBase {
             feeder.start();
             awaitReady();
 
-            upgrade("a Flink setting", j -> j.getSpec().getFlinkConfiguration().put("pipeline.auto-watermark-interval", "150ms"), 2);
-            upgrade("the parallelism", j -> j.getSpec().getJob().setParallelism(1), 3);
+            StreamJob run2 = upgrade("the SQL: a new output column", j -> j.getSpec().getJob().setSql(withAverageColumn(
+                    j.getSpec().getJob().getSql())), 2);
+            assertThat(run2.getStatus().getRestoredFrom()).isEqualTo(savepoints().get(0).path());
+            StreamJob run3 = upgrade("a Flink setting",
+                    j -> j.getSpec().getFlinkConfiguration().put("pipeline.auto-watermark-interval", "150ms"), 3);
+            assertThat(run3.getStatus().getRestoredFrom()).isEqualTo(savepoints().get(0).path());
+            String run3JobId = run3.getStatus().getCurrentRun().jobId();
+            StreamJob run4 = upgrade("the parallelism, last-state", j -> {
+                j.getSpec().getJob().setUpgradeMode(UpgradeMode.LAST_STATE);
+                j.getSpec().getJob().setParallelism(1);
+            }, 4);
+            assertThat(run4.getStatus().getRestoredFrom()).as("last-state: the newest checkpoint of run 3")
+                    .startsWith("s3://" + BUCKET + "/" + namespace() + "/orders-revenue/checkpoints/" + run3JobId + "/chk-");
+            assertThat(savepoints()).hasSize(2);
             assertThat(client.apps().deployments().inNamespace(namespace()).withName("orders-revenue-taskmanager").get()
                     .getSpec().getReplicas()).isEqualTo(1);
 
             Instant suspend = Instant.now();
-            edit(j -> j.getSpec().getJob().setState(JobState.SUSPENDED));
+            edit(j -> {
+                j.getSpec().getJob().setUpgradeMode(UpgradeMode.SAVEPOINT);
+                j.getSpec().getJob().setState(JobState.SUSPENDED);
+            });
             endRunWhenScaledDown();
             await().atMost(Duration.ofMinutes(2)).until(() -> "SUSPENDED".equals(current().getStatus().getJobState()));
             System.out.printf("MEASURED suspend: spec change -> SUSPENDED: %.1f s%n", seconds(suspend));
             assertThat(savepoints().get(0).trigger()).isEqualTo(SavepointTrigger.Suspend);
-            upgrade("resume", j -> j.getSpec().getJob().setState(JobState.RUNNING), 4);
+            StreamJob run5 = upgrade("resume", j -> j.getSpec().getJob().setState(JobState.RUNNING), 5);
+            assertThat(run5.getStatus().getRestoredFrom()).isEqualTo(savepoints().get(0).path());
 
             stop.set(true);
             feeder.join(Duration.ofMinutes(1).toMillis());
@@ -95,13 +110,21 @@ class UpgradeIT extends ExamplePipelineTestBase {
             assertThat(all).containsExactlyInAnyOrderElementsOf(expected);
             assertThat(expected.stream().mapToLong(WindowAggregate::orders).sum()).isEqualTo(ORDERS);
 
+            // Windows closed after the SQL upgrade carry the new column, computed from the carried-over state.
+            List<JsonNode> withAverage = CommittedRecords.readAll(kafka.bootstrapServers(), "revenue", Duration.ofSeconds(60))
+                    .stream().map(UpgradeIT::json).filter(r -> r.has("avg_order_cents")).toList();
+            assertThat(withAverage).isNotEmpty().allSatisfy(r -> assertThat(r.get("avg_order_cents").asLong())
+                    .isEqualTo(r.get("revenue_cents").asLong() / r.get("orders").asLong()));
+
             StreamJob done = current();
-            assertThat(done.getStatus().getCurrentRun().number()).isEqualTo(4);
+            assertThat(done.getStatus().getCurrentRun().number()).isEqualTo(5);
             assertThat(done.getStatus().getCurrentRun().lineage()).isEqualTo(1);
             assertThat(done.getStatus().getObservedGeneration()).isEqualTo(done.getMetadata().getGeneration());
             assertThat(done.getStatus().getLastFailure()).isNull();
             assertThat(savepoints()).extracting(SavepointInfo::trigger)
                     .containsExactly(SavepointTrigger.Suspend, SavepointTrigger.Upgrade, SavepointTrigger.Upgrade);
+            System.out.printf("MEASURED upgrades: %d orders in, %d window aggregates out, exactly as expected%n",
+                    ORDERS, expected.size());
         } catch (AssertionError | RuntimeException e) {
             throw withLogs(e);
         } finally {
@@ -115,89 +138,32 @@ class UpgradeIT extends ExamplePipelineTestBase {
      * when its Deployments are scaled to zero, the new run's start once the operator deployed it.
      * Prints the downtime: spec change to the new job running with all tasks.
      */
-    private void upgrade(String what, Consumer<StreamJob> change, int expectedRun) {
+    private StreamJob upgrade(String what, Consumer<StreamJob> change, int expectedRun) {
         Instant edited = Instant.now();
-        edit(change);
-        endRunWhenScaledDown();
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            StreamJob job = current();
-            Deployment jm = client.apps().deployments().inNamespace(namespace()).withName("orders-revenue-jobmanager").get();
-            return job.getStatus().getCurrentRun().number() == expectedRun && jm.getSpec().getReplicas() == 1;
-        });
-        startRun(currentPods());
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
-                .until(() -> current().getStatus().getOperation() == null && ready(current()));
-        StreamJob job = current();
+        StreamJob job = changeAndFollow(change, expectedRun);
         System.out.printf("MEASURED upgrade (%s): spec change -> run %d RUNNING with all tasks: %.1f s, restored from %s%n",
                 what, expectedRun, seconds(edited), job.getStatus().getRestoredFrom());
-        assertThat(job.getStatus().getRestoredFrom()).as("run %d restored from the newest savepoint", expectedRun)
-                .isEqualTo(savepoints().get(0).path());
+        return job;
     }
 
-    /** Waits until the operator scaled the Deployments to zero, then ends the run's processes and Pods. */
-    private void endRunWhenScaledDown() {
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() ->
-                client.apps().deployments().inNamespace(namespace()).withName("orders-revenue-jobmanager").get()
-                        .getSpec().getReplicas() == 0);
-        endRun();
+    /** The example's script with a new sink column, the average order value of each window. */
+    static String withAverageColumn(String sql) {
+        String changed = sql
+                .replace("  revenue_cents BIGINT\n)", "  revenue_cents BIGINT,\n  avg_order_cents BIGINT\n)")
+                .replace("COUNT(*), SUM(amount_cents)\n", "COUNT(*), SUM(amount_cents), CAST(SUM(amount_cents) / COUNT(*) AS BIGINT)\n");
+        assertThat(changed).contains("avg_order_cents BIGINT", "CAST(SUM(amount_cents) / COUNT(*) AS BIGINT)");
+        return changed;
     }
 
-    private void startRun(ExamplePods pods) {
-        runs++;
-        flink = pods.start(work.resolve("run-" + runs));
-        for (Deployment d : List.of(pods.jobManager(), pods.taskManager())) {
-            for (int i = 0; i < d.getSpec().getReplicas(); i++) {
-                client.pods().inNamespace(namespace()).resource(new PodBuilder()
-                        .withNewMetadata().withName(d.getMetadata().getName() + "-" + runs + "-" + i)
-                        .withLabels(d.getSpec().getTemplate().getMetadata().getLabels()).endMetadata()
-                        .build()).create();
-            }
+    static JsonNode json(String record) {
+        try {
+            return new ObjectMapper().readTree(record);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(record, e);
         }
-    }
-
-    private void endRun() {
-        if (flink != null) {
-            flink.close();
-            flink = null;
-        }
-        client.pods().inNamespace(namespace()).delete();
-    }
-
-    private ExamplePods currentPods() {
-        return new ExamplePods(
-                client.configMaps().inNamespace(namespace()).withName("orders-revenue-config").get(),
-                client.apps().deployments().inNamespace(namespace()).withName("orders-revenue-jobmanager").get(),
-                client.apps().deployments().inNamespace(namespace()).withName("orders-revenue-taskmanager").get(),
-                List.of(client.secrets().inNamespace(namespace()).withName("s3-credentials").get()));
-    }
-
-    private void edit(Consumer<StreamJob> change) {
-        StreamJob job = current();
-        change.accept(job);
-        client.resource(job).update();
     }
 
     private List<SavepointInfo> savepoints() {
         return current().getStatus().getSavepoints();
-    }
-
-    /**
-     * Writes the batch in chunks of {@link #CHUNK} orders, one every half second (the input rate),
-     * until told to stop; the rest is written after the upgrades.
-     */
-    private static void feed(OrderBatch batch, AtomicInteger written, AtomicBoolean stop) {
-        try {
-            while (!stop.get() && written.get() + CHUNK < batch.orders().size()) {
-                OrderGenerator.produceRange(kafka.bootstrapServers(), batch, written.get(), written.get() + CHUNK);
-                written.addAndGet(CHUNK);
-                Thread.sleep(500);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static double seconds(Instant since) {
-        return Duration.between(since, Instant.now()).toMillis() / 1000.0;
     }
 }

@@ -1,0 +1,115 @@
+package dev.streamjob.operator.local;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.streamjob.operator.api.v1alpha1.StreamJob;
+import dev.streamjob.testbed.OrderBatch;
+import dev.streamjob.testbed.OrderGenerator;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * What the upgrade test and benchmark share: the test plays the kubelet for the example's runs. It
+ * runs the pods of each run as local processes and mirrors them as Pod objects (the operator
+ * chooses a new run's restore point only once the old run's pods are gone), ends them when the
+ * operator scales the Deployments to zero, and starts the next run's pods once the operator has
+ * deployed it. Input is written in chunks at a steady rate while all of this happens.
+ */
+abstract class UpgradeTestBase extends ExamplePipelineTestBase {
+
+    /** Orders per chunk of the continuous input; one chunk every half second. */
+    static final int CHUNK = 50;
+
+    Path work;
+    private int runs;
+
+    /**
+     * Edits the spec and follows the operator's steps as the kubelet would, until the new run
+     * {@code expectedRun} runs with all its tasks and the operation is over.
+     *
+     * @return the StreamJob then
+     */
+    StreamJob changeAndFollow(Consumer<StreamJob> change, int expectedRun) {
+        edit(change);
+        endRunWhenScaledDown();
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            StreamJob job = current();
+            Deployment jm = client.apps().deployments().inNamespace(namespace()).withName("orders-revenue-jobmanager").get();
+            return job.getStatus().getCurrentRun().number() == expectedRun && jm.getSpec().getReplicas() == 1;
+        });
+        startRun(currentPods());
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
+                .until(() -> current().getStatus().getOperation() == null && ready(current()));
+        return current();
+    }
+
+    /** Waits until the operator scaled the Deployments to zero, then ends the run's processes and Pods. */
+    void endRunWhenScaledDown() {
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() ->
+                client.apps().deployments().inNamespace(namespace()).withName("orders-revenue-jobmanager").get()
+                        .getSpec().getReplicas() == 0);
+        endRun();
+    }
+
+    void startRun(ExamplePods pods) {
+        runs++;
+        flink = pods.start(work.resolve("run-" + runs));
+        for (Deployment d : List.of(pods.jobManager(), pods.taskManager())) {
+            for (int i = 0; i < d.getSpec().getReplicas(); i++) {
+                client.pods().inNamespace(namespace()).resource(new PodBuilder()
+                        .withNewMetadata().withName(d.getMetadata().getName() + "-" + runs + "-" + i)
+                        .withLabels(d.getSpec().getTemplate().getMetadata().getLabels()).endMetadata()
+                        .build()).create();
+            }
+        }
+    }
+
+    void endRun() {
+        if (flink != null) {
+            flink.close();
+            flink = null;
+        }
+        client.pods().inNamespace(namespace()).delete();
+    }
+
+    ExamplePods currentPods() {
+        return new ExamplePods(
+                client.configMaps().inNamespace(namespace()).withName("orders-revenue-config").get(),
+                client.apps().deployments().inNamespace(namespace()).withName("orders-revenue-jobmanager").get(),
+                client.apps().deployments().inNamespace(namespace()).withName("orders-revenue-taskmanager").get(),
+                List.of(client.secrets().inNamespace(namespace()).withName("s3-credentials").get()));
+    }
+
+    void edit(Consumer<StreamJob> change) {
+        StreamJob job = current();
+        change.accept(job);
+        client.resource(job).update();
+    }
+
+    /**
+     * Writes the batch in chunks of {@link #CHUNK} orders, one every half second (the input rate),
+     * until told to stop; the rest is written after the upgrades.
+     */
+    static void feed(OrderBatch batch, AtomicInteger written, AtomicBoolean stop) {
+        try {
+            while (!stop.get() && written.get() + CHUNK < batch.orders().size()) {
+                OrderGenerator.produceRange(kafka.bootstrapServers(), batch, written.get(), written.get() + CHUNK);
+                written.addAndGet(CHUNK);
+                Thread.sleep(500);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static double seconds(Instant since) {
+        return Duration.between(since, Instant.now()).toMillis() / 1000.0;
+    }
+}
