@@ -123,6 +123,12 @@ class UpgradeIT extends UpgradeTestBase {
             assertThat(done.getStatus().getLastFailure()).isNull();
             assertThat(savepoints()).extracting(SavepointInfo::trigger)
                     .containsExactly(SavepointTrigger.Suspend, SavepointTrigger.Upgrade, SavepointTrigger.Upgrade);
+            assertThat(savepoints()).allSatisfy(s -> assertThat(s.sizeBytes()).as("size of %s", s.path()).isPositive());
+            // Retention: once run 5 has its own checkpoint, the checkpoints of runs 1 to 4 are gone.
+            String checkpoints = namespace() + "/orders-revenue/checkpoints/";
+            assertThat(s3.listObjects(BUCKET, checkpoints)).filteredOn(key -> key.endsWith("/_metadata"))
+                    .isNotEmpty()
+                    .allSatisfy(key -> assertThat(key).startsWith(checkpoints + done.getStatus().getCurrentRun().jobId() + "/"));
             System.out.printf("MEASURED upgrades: %d orders in, %d window aggregates out, exactly as expected%n",
                     ORDERS, expected.size());
         } catch (AssertionError | RuntimeException e) {
