@@ -348,7 +348,9 @@ public class JobLifecycle {
         JobRun run = state.currentRun();
         if (observed.jobHealthy()) {
             long seconds = Duration.between(Instant.parse(op.startedAt()), now).toSeconds();
-            RunState done = state.withOperation(null).withFailure(clearedFailure(state, null));
+            // The run may have completed its first checkpoint while it was starting.
+            RunState done = retainIfRunHasCheckpoint(job, state.withOperation(null).withFailure(clearedFailure(state, null)),
+                    observed, access, now);
             return Step.of(done, true, normal(Reason.UpgradeCompleted, op.type() + " done in " + seconds + " s: run "
                     + run.number() + " (job " + run.jobId() + ") runs with parallelism " + run.parallelism() + ", started from "
                     + (run.restorePath() == null ? "empty state" : run.restorePath())));
@@ -361,16 +363,26 @@ public class JobLifecycle {
         return Step.of(state, true).requeueAfter(OPERATION_POLL);
     }
 
-    /** Applies retention when the current run has just completed its first checkpoint. */
+    /**
+     * Applies retention when the current run has just completed its first checkpoint (the status
+     * does not show a checkpoint of the run yet), so the checkpoints of earlier runs can go.
+     */
     private RunState retainIfFirstCheckpoint(StreamJob job, RunState state, ObservedState observed, StoreAccess access,
             Instant now) {
-        JobRun run = state.currentRun();
-        boolean firstCheckpointOfRun = observed.flink() instanceof ObservedState.Job j
-                && j.checkpoints().flatMap(c -> c.latestCompleted()).map(c -> c.externalPath() != null
-                        && c.externalPath().contains("/" + run.jobId() + "/")).orElse(false)
-                && (job.getStatus().getLastCheckpoint() == null || job.getStatus().getLastCheckpoint().path() == null
-                        || !job.getStatus().getLastCheckpoint().path().contains("/" + run.jobId() + "/"));
-        if (!firstCheckpointOfRun) {
+        String runDirectory = "/" + state.currentRun().jobId() + "/";
+        var recorded = job.getStatus().getLastCheckpoint();
+        boolean recordedOfRun = recorded != null && recorded.path() != null && recorded.path().contains(runDirectory);
+        return recordedOfRun ? state : retainIfRunHasCheckpoint(job, state, observed, access, now);
+    }
+
+    /** Applies retention if Flink reports a completed checkpoint of the current run. */
+    private RunState retainIfRunHasCheckpoint(StreamJob job, RunState state, ObservedState observed, StoreAccess access,
+            Instant now) {
+        String runDirectory = "/" + state.currentRun().jobId() + "/";
+        boolean runHasCheckpoint = observed.flink() instanceof ObservedState.Job j
+                && j.checkpoints().flatMap(c -> c.latestCompleted())
+                        .map(c -> c.externalPath() != null && c.externalPath().contains(runDirectory)).orElse(false);
+        if (!runHasCheckpoint) {
             return state;
         }
         try {

@@ -65,11 +65,20 @@ import org.jboss.logging.Logger;
 public class StreamJobReconciler implements Reconciler<StreamJob> {
 
     private static final Logger LOG = Logger.getLogger(StreamJobReconciler.class);
-
     private final OperatorConfig config;
     private final FlinkClusterObserver observer;
     private final JobLifecycle lifecycle;
     private final EventRecorder events;
+    /**
+     * The status this operator last wrote per StreamJob (by UID), with the resourceVersion it was
+     * computed from. A reconcile can start before the informer has seen that write; it then reads
+     * the StreamJob at that same resourceVersion and must use the status written, or it would take
+     * a step (a savepoint, a scale-down) a second time.
+     */
+    private final Map<String, WrittenStatus> written = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record WrittenStatus(String readResourceVersion, StreamJobStatus status) {
+    }
 
     /** The reconciler with its collaborators (CDI). */
     public StreamJobReconciler(OperatorConfig config, FlinkClusterObserver observer, JobLifecycle lifecycle,
@@ -94,7 +103,8 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
     }
 
     @Override
-    public UpdateControl<StreamJob> reconcile(StreamJob job, Context<StreamJob> context) {
+    public UpdateControl<StreamJob> reconcile(StreamJob resource, Context<StreamJob> context) {
+        StreamJob job = withLatestWrittenStatus(resource);
         String namespace = job.getMetadata().getNamespace();
         Instant now = Instant.now();
         List<FieldError> errors = StreamJobValidator.validate(job, config, name -> secret(context, namespace, name));
@@ -178,11 +188,23 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
         return base64 == null ? null : new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
     }
 
+    /** The StreamJob, with the status last written if the informer has not delivered that write yet. */
+    private StreamJob withLatestWrittenStatus(StreamJob job) {
+        WrittenStatus last = written.get(job.getMetadata().getUid());
+        if (last == null || !last.readResourceVersion().equals(job.getMetadata().getResourceVersion())) {
+            return job;
+        }
+        StreamJob copy = io.fabric8.kubernetes.client.utils.Serialization.clone(job);
+        copy.setStatus(io.fabric8.kubernetes.client.utils.Serialization.clone(last.status()));
+        return copy;
+    }
+
     private UpdateControl<StreamJob> patchIfChanged(StreamJob job, StreamJobStatus status) {
         StreamJobStatus previous = job.getStatus();
         if (status.equals(previous)) {
             return UpdateControl.noUpdate();
         }
+        written.put(job.getMetadata().getUid(), new WrittenStatus(job.getMetadata().getResourceVersion(), status));
         StatusEvent.between(previous == null ? List.of() : previous.getConditions(), status.getConditions())
                 .forEach(event -> events.record(job, event));
         return UpdateControl.patchStatus(statusPatch(job, status));

@@ -115,6 +115,7 @@ class JobLifecycleTest {
         String run2 = StreamJobResources.jobId(job, 1, 2);
         String savepoint = SAVEPOINT.formatted("upgrade", run1);
         flink.savepointOutcome(SavepointStatus.completed(savepoint));
+        store.checkpoint(access("upgrade"), run1, 11, Instant.now());
         store.savepoint(savepoint, run1, 12, Instant.now());
 
         edit("upgrade", j -> j.getSpec().getJob().setSql(TestStreamJobs.SQL + "\n-- v2\n"));
@@ -145,6 +146,14 @@ class JobLifecycleTest {
             assertThat(condition(current, "Ready")).isEqualTo("True/JobRunning");
             assertThat(events("upgrade", "UpgradeCompleted")).hasSize(1);
         });
+        assertThat(store.deleted()).as("nothing is deleted before the new run has a checkpoint").isEmpty();
+
+        // Retention: once run 2 has a checkpoint of its own, run 1's checkpoints go; the savepoint stays.
+        String run2Checkpoint = "s3://snapshots/upgrade/orders/checkpoints/" + run2 + "/chk-13";
+        store.checkpoint(access("upgrade"), run2, 13, Instant.now());
+        flink.completedCheckpoint(endpoint(job), run2, 13, run2Checkpoint, System.currentTimeMillis());
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(store.deleted())
+                .containsExactly("s3://snapshots/upgrade/orders/checkpoints/" + run1 + "/chk-11"));
     }
 
     @Test
@@ -281,5 +290,17 @@ class JobLifecycleTest {
         assertThat(flink.savepointRequests()).containsExactly(
                 "savepoint " + run1 + " s3://snapshots/manual/orders/savepoints/" + run1);
         assertThat(get("manual").getStatus().getCurrentRun().number()).isEqualTo(1);
+    }
+
+    @Test
+    void deletionKeepsTheSnapshotsByDefault() {
+        StreamJob job = running("keep");
+        store.checkpoint(access("keep"), StreamJobResources.jobId(job, 1, 1), 3, Instant.now());
+        assertThat(job.getMetadata().getFinalizers()).isEmpty();
+
+        client.resource(job).delete();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("keep") == null);
+        assertThat(store.deleted()).isEmpty();
     }
 }
