@@ -293,6 +293,26 @@ class JobLifecycleTest {
     }
 
     @Test
+    void periodicSavepointsAreTakenAtTheIntervalAndTheHistoryIsBounded() {
+        StreamJob job = running("periodic");
+        String run1 = StreamJobResources.jobId(job, 1, 1);
+        flink.savepointOutcome(SavepointStatus.completed(SAVEPOINT.formatted("periodic", run1)));
+
+        edit("periodic", j -> {
+            j.getSpec().getSavepoints().setInterval("1s");
+            j.getSpec().getSavepoints().setMaxCount(1);
+        });
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(flink.savepointRequests()).hasSizeGreaterThanOrEqualTo(2)
+                    .allMatch(r -> r.equals("savepoint " + run1 + " s3://snapshots/periodic/orders/savepoints/" + run1));
+            assertThat(get("periodic").getStatus().getSavepoints()).singleElement()
+                    .satisfies(s -> assertThat(s.trigger()).isEqualTo(SavepointTrigger.Periodic));
+        });
+        assertThat(get("periodic").getStatus().getCurrentRun().number()).isEqualTo(1);
+    }
+
+    @Test
     void deletionKeepsTheSnapshotsByDefault() {
         StreamJob job = running("keep");
         store.checkpoint(access("keep"), StreamJobResources.jobId(job, 1, 1), 3, Instant.now());
