@@ -28,8 +28,12 @@ public final class StreamJobResources {
     public static final String FLINK_HOME = "/opt/flink";
     /** The runtime image's entry point (see runtime-image/README.md). */
     public static final String LAUNCHER = FLINK_HOME + "/bin/launcher";
-    /** Where the ConfigMap is mounted; the launcher's FLINK_CONF_DIR. */
-    public static final String CONF_DIR = FLINK_HOME + "/conf";
+    /**
+     * Where the ConfigMap is mounted; the launcher's FLINK_CONF_DIR. Never {@code $FLINK_HOME/conf}:
+     * a mount there would hide the image's own {@code config.yaml} (Flink's Java 17 {@code
+     * --add-opens} options among its defaults), which the launcher layers under the ConfigMap's.
+     */
+    public static final String CONF_DIR = FLINK_HOME + "/streamjob-conf";
     /** ConfigMap key of Flink's configuration file. */
     public static final String FLINK_CONF_FILE = "config.yaml";
     /** ConfigMap key of the log4j configuration. */

@@ -98,11 +98,13 @@ class DesiredResourcesTest {
         assertThat(jm.getCommand()).containsExactly("/opt/flink/bin/launcher");
         assertThat(jm.getArgs()).containsExactly("jobmanager", "--job-id", "0f8c6a4e1b2d4c3e0000000100000001",
                 "--restore-from-latest-checkpoint", "s3://snapshots/ns/orders/checkpoints/0f8c6a4e1b2d4c3e0000000100000001",
-                "--sql-file", "/opt/flink/conf/job.sql");
+                "--sql-file", "/opt/flink/streamjob-conf/job.sql");
         assertThat(jm.getImage()).isEqualTo("streamjob-runtime:0.1.0");
         assertThat(jm.getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
         assertThat(jm.getVolumeMounts()).singleElement()
-                .satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/opt/flink/conf"));
+                .satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/opt/flink/streamjob-conf"));
+        // The image's own conf/ (Flink's JVM options for Java 17) must stay visible to the launcher.
+        assertThat(jm.getVolumeMounts()).noneMatch(m -> m.getMountPath().equals(StreamJobResources.FLINK_HOME + "/conf"));
         assertThat(jm.getResources().getLimits()).containsEntry("memory", new Quantity("1Gi"));
         EnvVar secretKey = jm.getEnv().stream().filter(e -> e.getName().equals("S3_SECRET_KEY")).findFirst().orElseThrow();
         assertThat(secretKey.getValue()).isNull();
@@ -188,9 +190,9 @@ class DesiredResourcesTest {
         Container flink = flink(tm);
         assertThat(flink.getImage()).isEqualTo("streamjob-runtime:0.1.0");
         assertThat(flink.getEnv()).filteredOn(e -> e.getName().equals("FLINK_CONF_DIR"))
-                .singleElement().satisfies(e -> assertThat(e.getValue()).isEqualTo("/opt/flink/conf"));
+                .singleElement().satisfies(e -> assertThat(e.getValue()).isEqualTo("/opt/flink/streamjob-conf"));
         assertThat(flink.getEnv()).extracting(EnvVar::getName).contains("TZ");
-        assertThat(flink.getVolumeMounts()).extracting(m -> m.getMountPath()).containsExactly("/opt/flink/conf", "/opt/flink/usrlib");
+        assertThat(flink.getVolumeMounts()).extracting(m -> m.getMountPath()).containsExactly("/opt/flink/streamjob-conf", "/opt/flink/usrlib");
         assertThat(pod.getSpec().getVolumes()).extracting(v -> v.getName()).containsExactly("flink-config", "jars");
     }
 
