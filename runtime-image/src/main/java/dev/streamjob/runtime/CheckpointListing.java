@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The subdirectories of a job's checkpoint directory ({@code <execution.checkpointing.dir>/<job
@@ -85,17 +86,12 @@ public record CheckpointListing(String directory, boolean exists, List<Subdirect
         FileSystem.initialize(listingConfiguration, pluginManager(listingConfiguration, pluginsDir));
         org.apache.flink.core.fs.Path dir = new org.apache.flink.core.fs.Path(directory);
         FileSystem fs = dir.getFileSystem();
-        FileStatus[] statuses;
-        try {
-            statuses = fs.listStatus(dir);
-        } catch (FileNotFoundException e) {
-            return missing(directory); // Hadoop file systems (s3://) signal a missing directory so
-        }
-        if (statuses == null) {
-            return missing(directory); // Flink's local file system signals it so
+        Optional<FileStatus[]> listed = list(fs, dir);
+        if (listed.isEmpty()) {
+            return missing(directory);
         }
         List<Subdirectory> subdirectories = new ArrayList<>();
-        for (FileStatus status : statuses) {
+        for (FileStatus status : listed.get()) {
             if (!status.isDir()) {
                 continue;
             }
@@ -131,14 +127,8 @@ public record CheckpointListing(String directory, boolean exists, List<Subdirect
     public static List<RunSavepoint> readSavepoints(String directory) throws IOException {
         org.apache.flink.core.fs.Path dir = new org.apache.flink.core.fs.Path(directory);
         FileSystem fs = dir.getFileSystem();
-        FileStatus[] statuses;
-        try {
-            statuses = fs.listStatus(dir);
-        } catch (FileNotFoundException e) {
-            return List.of();
-        }
         List<RunSavepoint> savepoints = new ArrayList<>();
-        for (FileStatus status : statuses == null ? new FileStatus[0] : statuses) {
+        for (FileStatus status : list(fs, dir).orElse(new FileStatus[0])) {
             org.apache.flink.core.fs.Path metadata = new org.apache.flink.core.fs.Path(status.getPath(), RestorePoint.METADATA_FILE);
             if (!status.isDir() || !status.getPath().getName().startsWith("savepoint-") || !fs.exists(metadata)) {
                 continue;
@@ -152,6 +142,18 @@ public record CheckpointListing(String directory, boolean exists, List<Subdirect
             }
         }
         return savepoints;
+    }
+
+    /**
+     * The entries of a directory; empty if it does not exist. Hadoop file systems (s3://) signal a
+     * missing directory with FileNotFoundException, Flink's local file system with null.
+     */
+    private static Optional<FileStatus[]> list(FileSystem fs, org.apache.flink.core.fs.Path dir) throws IOException {
+        try {
+            return Optional.ofNullable(fs.listStatus(dir));
+        } catch (FileNotFoundException e) {
+            return Optional.empty();
+        }
     }
 
     /**

@@ -27,11 +27,6 @@ public record ObservedState(Optional<Deployment> jobManager, Optional<Deployment
         return flink instanceof Job job && job.details().allTasksRunning();
     }
 
-    /** The job's Flink state, if the REST API reported the job. */
-    public Optional<String> jobState() {
-        return flink instanceof Job job ? Optional.of(job.details().state()) : Optional.empty();
-    }
-
     /** The JobManager REST API's view of the job. */
     public sealed interface FlinkObservation {
     }
