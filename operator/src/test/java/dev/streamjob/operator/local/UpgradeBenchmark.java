@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -64,14 +63,12 @@ class UpgradeBenchmark extends UpgradeTestBase {
         work = Files.createTempDirectory("upgrade-benchmark");
         OrderBatch batch = OrderGenerator.batch("orders", 2, 31, ORDERS, OrderGenerator.DEFAULT_START, Duration.ofMillis(20));
         startRun(createExample("3s"));
-        AtomicInteger written = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
+        InputFeed feed = new InputFeed(batch);
         List<Instant> arrivals = new CopyOnWriteArrayList<>();
-        Thread feeder = new Thread(() -> feed(batch, written, stop), "benchmark-feeder");
         Thread watcher = new Thread(() -> watchOutput(arrivals, stop), "benchmark-output");
         List<Measurement> measurements = new ArrayList<>();
         try {
-            feeder.start();
             watcher.start();
             awaitReady();
             Instant steadyFrom = Instant.now();
@@ -96,9 +93,8 @@ class UpgradeBenchmark extends UpgradeTestBase {
                 }
             }
 
-            stop.set(true);
-            feeder.join(Duration.ofMinutes(1).toMillis());
-            OrderGenerator.produceRange(kafka.bootstrapServers(), batch, written.get(), ORDERS);
+            int written = feed.stop();
+            OrderGenerator.produceRange(kafka.bootstrapServers(), batch, written, ORDERS);
             List<WindowAggregate> expected = batch.expectedAggregates();
             List<WindowAggregate> output = WindowAggregate.fromJson(CommittedRecords.readUntil(kafka.bootstrapServers(),
                     "revenue", values -> values.size() >= expected.size(), Duration.ofMinutes(3)));
@@ -116,6 +112,7 @@ class UpgradeBenchmark extends UpgradeTestBase {
             throw withLogs(e);
         } finally {
             stop.set(true);
+            feed.close();
             endRun();
         }
     }

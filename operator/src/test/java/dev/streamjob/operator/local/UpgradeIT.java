@@ -24,8 +24,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -58,11 +56,8 @@ class UpgradeIT extends UpgradeTestBase {
         OrderBatch batch = OrderGenerator.batch("orders", 2, 23, ORDERS, OrderGenerator.DEFAULT_START, Duration.ofMillis(20));
         ExamplePods pods = createExample("3s");
         startRun(pods);
-        AtomicInteger written = new AtomicInteger();
-        AtomicBoolean stop = new AtomicBoolean();
-        Thread feeder = new Thread(() -> feed(batch, written, stop), "upgrade-it-feeder");
+        InputFeed feed = new InputFeed(batch);
         try {
-            feeder.start();
             awaitReady();
 
             StreamJob run2 = upgrade("the SQL: a new output column", j -> j.getSpec().getJob().setSql(withAverageColumn(
@@ -94,10 +89,9 @@ class UpgradeIT extends UpgradeTestBase {
             StreamJob run5 = upgrade("resume", j -> j.getSpec().getJob().setState(JobState.RUNNING), 5);
             assertThat(run5.getStatus().getRestoredFrom()).isEqualTo(savepoints().get(0).path());
 
-            stop.set(true);
-            feeder.join(Duration.ofMinutes(1).toMillis());
-            assertThat(written.get()).as("orders written during the upgrades").isGreaterThan(ORDERS / 4);
-            OrderGenerator.produceRange(kafka.bootstrapServers(), batch, written.get(), ORDERS);
+            int written = feed.stop();
+            assertThat(written).as("orders written during the upgrades").isGreaterThan(ORDERS / 4);
+            OrderGenerator.produceRange(kafka.bootstrapServers(), batch, written, ORDERS);
 
             List<WindowAggregate> expected = batch.expectedAggregates();
             List<WindowAggregate> output = WindowAggregate.fromJson(CommittedRecords.readUntil(kafka.bootstrapServers(),
@@ -134,7 +128,7 @@ class UpgradeIT extends UpgradeTestBase {
         } catch (AssertionError | RuntimeException e) {
             throw withLogs(e);
         } finally {
-            stop.set(true);
+            feed.close();
             endRun();
         }
     }

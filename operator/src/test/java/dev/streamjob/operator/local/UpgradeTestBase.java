@@ -11,7 +11,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -94,18 +97,50 @@ abstract class UpgradeTestBase extends ExamplePipelineTestBase {
     }
 
     /**
-     * Writes the batch in chunks of {@link #CHUNK} orders, one every half second (the input rate),
-     * until told to stop; the rest is written after the upgrades.
+     * The continuous input: the batch written in chunks of {@link #CHUNK} orders at a fixed rate,
+     * one chunk every half second, from the moment it is created until {@link #stop()}; the rest
+     * of the batch is written after the scenario.
      */
-    static void feed(OrderBatch batch, AtomicInteger written, AtomicBoolean stop) {
-        try {
-            while (!stop.get() && written.get() + CHUNK < batch.orders().size()) {
-                OrderGenerator.produceRange(kafka.bootstrapServers(), batch, written.get(), written.get() + CHUNK);
-                written.addAndGet(CHUNK);
-                Thread.sleep(500);
+    static final class InputFeed implements AutoCloseable {
+        private final AtomicInteger written = new AtomicInteger();
+        private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        private final ScheduledExecutorService pace = Executors.newSingleThreadScheduledExecutor();
+
+        InputFeed(OrderBatch batch) {
+            pace.scheduleAtFixedRate(() -> {
+                if (failure.get() == null && written.get() + CHUNK < batch.orders().size()) {
+                    try {
+                        OrderGenerator.produceRange(kafka.bootstrapServers(), batch, written.get(), written.get() + CHUNK);
+                        written.addAndGet(CHUNK);
+                    } catch (RuntimeException e) {
+                        failure.set(e);
+                    }
+                }
+            }, 0, 500, TimeUnit.MILLISECONDS);
+        }
+
+        /**
+         * Stops after the chunk in flight.
+         *
+         * @return the number of orders written, all of them committed to Kafka
+         * @throws IllegalStateException if a chunk could not be written
+         */
+        int stop() {
+            close();
+            if (failure.get() != null) {
+                throw new IllegalStateException("the input feed failed", failure.get());
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            return written.get();
+        }
+
+        @Override
+        public void close() {
+            pace.shutdown();
+            try {
+                pace.awaitTermination(1, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
