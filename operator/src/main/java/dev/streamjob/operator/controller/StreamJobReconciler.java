@@ -107,13 +107,17 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
         StreamJob job = withLatestWrittenStatus(resource);
         String namespace = job.getMetadata().getNamespace();
         Instant now = Instant.now();
-        List<FieldError> errors = StreamJobValidator.validate(job, config, name -> secret(context, namespace, name));
+        // Each Secret is read once per reconcile: the validator checks it, the store access uses it.
+        Map<String, Optional<Secret>> readSecrets = new java.util.HashMap<>();
+        java.util.function.Function<String, Optional<Secret>> secrets =
+                name -> readSecrets.computeIfAbsent(name, n -> secret(context, namespace, n));
+        List<FieldError> errors = StreamJobValidator.validate(job, config, secrets);
         RunState before = RunState.of(job.getStatus());
         ObservedState observed = observer.observe(job, before.currentRun(), context);
         RunState after = before;
         Optional<Duration> requeue = Optional.empty();
         if (errors.isEmpty()) {
-            JobLifecycle.Step step = lifecycle.step(job, observed, storeAccess(job, context), now);
+            JobLifecycle.Step step = lifecycle.step(job, observed, storeAccess(job, secrets), now);
             after = step.state();
             if (step.scaleDown()) {
                 scaleDown(job, context.getClient());
@@ -161,13 +165,13 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
         }
     }
 
-    private StoreAccess storeAccess(StreamJob job, Context<StreamJob> context) {
+    private StoreAccess storeAccess(StreamJob job, java.util.function.Function<String, Optional<Secret>> secrets) {
         ResolvedStorage storage = ResolvedStorage.of(job, config);
         String accessKey = null;
         String secretKey = null;
         if (storage.credentials().isPresent()) {
             SecretKeysReference ref = storage.credentials().get();
-            Map<String, String> data = secret(context, job.getMetadata().getNamespace(), ref.getName())
+            Map<String, String> data = secrets.apply(ref.getName())
                     .map(Secret::getData).orElse(Map.of());
             accessKey = decode(data.get(keyOr(ref.getAccessKeyKey(), SecretKeysReference.DEFAULT_ACCESS_KEY_KEY)));
             secretKey = decode(data.get(keyOr(ref.getSecretKeyKey(), SecretKeysReference.DEFAULT_SECRET_KEY_KEY)));
