@@ -370,7 +370,7 @@ public class JobLifecycle {
     private RunState retainIfFirstCheckpoint(StreamJob job, RunState state, ObservedState observed, StoreAccess access,
             Instant now) {
         String runDirectory = "/" + state.currentRun().jobId() + "/";
-        var recorded = job.getStatus().getLastCheckpoint();
+        var recorded = job.getStatus() == null ? null : job.getStatus().getLastCheckpoint();
         boolean recordedOfRun = recorded != null && recorded.path() != null && recorded.path().contains(runDirectory);
         return recordedOfRun ? state : retainIfRunHasCheckpoint(job, state, observed, access, now);
     }

@@ -1,5 +1,6 @@
 package dev.streamjob.operator.controller;
 
+import dev.streamjob.operator.api.v1alpha1.DeletionPolicy;
 import dev.streamjob.operator.api.v1alpha1.SecretKeysReference;
 import dev.streamjob.operator.api.v1alpha1.StreamJob;
 import dev.streamjob.operator.api.v1alpha1.StreamJobStatus;
@@ -13,6 +14,7 @@ import dev.streamjob.operator.model.ResolvedStorage;
 import dev.streamjob.operator.model.StreamJobResources;
 import dev.streamjob.operator.observer.FlinkClusterObserver;
 import dev.streamjob.operator.observer.ObservedState;
+import dev.streamjob.operator.state.SnapshotStore;
 import dev.streamjob.operator.state.StoreAccess;
 import dev.streamjob.operator.status.ConditionType;
 import dev.streamjob.operator.status.RunState;
@@ -24,7 +26,9 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -52,8 +56,9 @@ import org.jboss.logging.Logger;
  * current run when the step says so, then write the status once and the events the step and the
  * status change call for. An invalid spec never touches a running job. Watches on the
  * Deployments and Flink pods trigger a reconcile when they change; Flink's progress is polled with
- * {@code rescheduleAfter}. Deleting a StreamJob removes its objects through owner references and
- * keeps its snapshots in the object store.
+ * {@code rescheduleAfter}. Deleting a StreamJob removes its objects through owner references;
+ * its snapshots in the object store are kept, or deleted once its Flink pods are gone when
+ * {@code spec.savepoints.deletionPolicy} is {@code Delete} ({@link #cleanup}).
  */
 @Workflow(explicitInvocation = true, dependents = {
     @Dependent(name = "config", type = ConfigMapDependent.class),
@@ -62,13 +67,14 @@ import org.jboss.logging.Logger;
     @Dependent(name = "taskmanager", type = TaskManagerDeploymentDependent.class, dependsOn = "config")
 })
 @ControllerConfiguration(name = "streamjob")
-public class StreamJobReconciler implements Reconciler<StreamJob> {
+public class StreamJobReconciler implements Reconciler<StreamJob>, Cleaner<StreamJob> {
 
     private static final Logger LOG = Logger.getLogger(StreamJobReconciler.class);
     private final OperatorConfig config;
     private final FlinkClusterObserver observer;
     private final JobLifecycle lifecycle;
     private final EventRecorder events;
+    private final SnapshotStore store;
     /**
      * The status this operator last wrote per StreamJob (by UID), with the resourceVersion it was
      * computed from. A reconcile can start before the informer has seen that write; it then reads
@@ -82,8 +88,9 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
 
     /** The reconciler with its collaborators (CDI). */
     public StreamJobReconciler(OperatorConfig config, FlinkClusterObserver observer, JobLifecycle lifecycle,
-            EventRecorder events) {
+            EventRecorder events, SnapshotStore store) {
         this.config = config;
+        this.store = store;
         this.observer = observer;
         this.lifecycle = lifecycle;
         this.events = events;
@@ -142,6 +149,51 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
                 ? config.flink().steadyPollInterval()
                 : config.flink().progressPollInterval());
         return patchIfChanged(job, status).rescheduleAfter(next);
+    }
+
+    /**
+     * Runs when a StreamJob is deleted (JOSDK keeps a finalizer on every StreamJob for this).
+     * {@code Retain}, the default, lets the deletion go on at once: the owner references remove
+     * the Deployments, Service and ConfigMap, the snapshots stay. {@code Delete} first scales the
+     * Deployments to zero so no Flink process writes another checkpoint, waits until no Flink pod
+     * is left, then deletes every checkpoint and savepoint of the StreamJob's runs (only those:
+     * job ids start with its UID) and records a {@code SnapshotsDeleted} event. While the store
+     * cannot be reached the finalizer stays and the deletion is retried at the steady poll
+     * interval, with a
+     * {@code SnapshotDeletionFailed} Warning event; setting the policy back to {@code Retain}
+     * lets the deletion finish without touching the store.
+     */
+    @Override
+    public DeleteControl cleanup(StreamJob job, Context<StreamJob> context) {
+        if (job.getSpec() == null || job.getSpec().getSavepoints() == null
+                || job.getSpec().getSavepoints().getDeletionPolicy() != DeletionPolicy.Delete) {
+            return DeleteControl.defaultDelete();
+        }
+        String name = job.getMetadata().getNamespace() + "/" + job.getMetadata().getName();
+        scaleDown(job, context.getClient());
+        int pods = context.getSecondaryResources(Pod.class).size();
+        if (pods > 0) {
+            LOG.infof("StreamJob %s is being deleted: waiting for %d Flink pods to stop before deleting its snapshots",
+                    name, pods);
+            return DeleteControl.noFinalizerRemoval().rescheduleAfter(config.flink().progressPollInterval());
+        }
+        Map<String, Optional<Secret>> readSecrets = new java.util.HashMap<>();
+        StoreAccess access = storeAccess(job,
+                secretName -> readSecrets.computeIfAbsent(secretName, n -> secret(context, job.getMetadata().getNamespace(), n)));
+        try {
+            int objects = store.deleteRuns(access, StreamJobResources.uidPrefix(job));
+            LOG.infof("StreamJob %s deleted: %d objects of its snapshots deleted from %s", name, objects, access);
+            events.record(job, new StatusEvent(false, "SnapshotsDeleted", "Deleted the " + objects
+                    + " objects of this StreamJob's checkpoints and savepoints (deletionPolicy: Delete)"));
+            return DeleteControl.defaultDelete();
+        } catch (SnapshotStore.SnapshotStoreException | RuntimeException e) {
+            LOG.warnf("StreamJob %s is being deleted, but deleting its snapshots failed; retrying: %s", name,
+                    e.getMessage());
+            events.record(job, new StatusEvent(true, "SnapshotDeletionFailed", "Deleting this StreamJob's snapshots"
+                    + " failed, retrying (set spec.savepoints.deletionPolicy: Retain to keep them and finish the"
+                    + " deletion): " + e.getMessage()));
+            return DeleteControl.noFinalizerRemoval().rescheduleAfter(config.flink().steadyPollInterval());
+        }
     }
 
     @Override

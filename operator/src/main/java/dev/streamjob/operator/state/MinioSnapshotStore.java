@@ -102,6 +102,15 @@ public class MinioSnapshotStore implements SnapshotStore {
         removeAll(access, snapshot.path().substring(prefix.length()) + "/");
     }
 
+    @Override
+    public int deleteRuns(StoreAccess access, String jobIdPrefix) throws SnapshotStoreException {
+        if (!jobIdPrefix.matches("[0-9a-f]{16,32}")) {
+            throw new IllegalArgumentException("not a job id prefix of at least 16 hex characters: " + jobIdPrefix);
+        }
+        return removeAll(access, access.keyPrefix() + "checkpoints/" + jobIdPrefix)
+                + removeAll(access, access.keyPrefix() + "savepoints/" + jobIdPrefix);
+    }
+
     private int removeAll(StoreAccess access, String keyPrefix) throws SnapshotStoreException {
         MinioClient client = client(access);
         try {

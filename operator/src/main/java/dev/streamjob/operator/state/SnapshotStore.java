@@ -23,6 +23,17 @@ public interface SnapshotStore {
      */
     void delete(StoreAccess access, Snapshot snapshot) throws SnapshotStoreException;
 
+    /**
+     * Deletes every object of the runs whose Flink job id starts with {@code jobIdPrefix}: their
+     * checkpoint directories ({@code chk-N}, {@code shared}, {@code taskowned}) and savepoints.
+     * Snapshots of other StreamJobs under the same key prefix are left alone.
+     *
+     * @param jobIdPrefix at least the 16 hex characters every job id of one StreamJob shares
+     * @return the number of objects deleted
+     * @throws SnapshotStoreException if the store refuses or cannot be reached
+     */
+    int deleteRuns(StoreAccess access, String jobIdPrefix) throws SnapshotStoreException;
+
     /** A failure to read or change the object store. */
     class SnapshotStoreException extends Exception {
         /** A failure with its cause. */

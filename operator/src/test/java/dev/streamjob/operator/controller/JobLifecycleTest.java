@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.streamjob.operator.TestStreamJobs;
+import dev.streamjob.operator.api.v1alpha1.DeletionPolicy;
 import dev.streamjob.operator.api.v1alpha1.JobState;
 import dev.streamjob.operator.api.v1alpha1.OperationPhase;
 import dev.streamjob.operator.api.v1alpha1.SavepointTrigger;
@@ -18,6 +19,7 @@ import dev.streamjob.operator.state.FakeSnapshotStore;
 import dev.streamjob.operator.state.SnapshotStore;
 import dev.streamjob.operator.state.StoreAccess;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusMock;
@@ -40,6 +42,7 @@ import org.junit.jupiter.api.Test;
 @WithKubernetesTestServer(crud = true)
 class JobLifecycleTest {
 
+    private static final String FINALIZER = "streamjobs.streamjob.dev/finalizer";
     private static final String SAVEPOINT = "s3://snapshots/%s/orders/savepoints/%s/savepoint-0a1b2c-3d4e5f6a7b8c";
 
     @Inject
@@ -58,8 +61,14 @@ class JobLifecycleTest {
 
     /** Creates the StreamJob and waits until its first run is Ready (Flink faked RUNNING). */
     private StreamJob running(String namespace) {
+        return running(namespace, j -> {
+        });
+    }
+
+    private StreamJob running(String namespace, Consumer<StreamJob> spec) {
         client.secrets().inNamespace(namespace).resource(TestStreamJobs.credentials(namespace)).create();
         StreamJob job = TestStreamJobs.sqlJob("orders");
+        spec.accept(job);
         job.getMetadata().setNamespace(namespace);
         job.getMetadata().setUid(null);
         job.getMetadata().setGeneration(null);
@@ -313,14 +322,61 @@ class JobLifecycleTest {
     }
 
     @Test
-    void deletionKeepsTheSnapshotsByDefault() {
+    void deletionKeepsTheSnapshotsByDefault() throws Exception {
         StreamJob job = running("keep");
         store.checkpoint(access("keep"), StreamJobResources.jobId(job, 1, 1), 3, Instant.now());
-        assertThat(job.getMetadata().getFinalizers()).isEmpty();
+        assertThat(job.getMetadata().getFinalizers()).containsExactly(FINALIZER);
 
         client.resource(job).delete();
 
         await().atMost(Duration.ofSeconds(30)).until(() -> get("keep") == null);
         assertThat(store.deleted()).isEmpty();
+        assertThat(store.list(access("keep"))).hasSize(1);
+    }
+
+    @Test
+    void deletionPolicyDeleteStopsTheFlinkPodsThenDeletesOnlyThisStreamJobsSnapshots() throws Exception {
+        StreamJob job = running("purge", j -> j.getSpec().getSavepoints().setDeletionPolicy(DeletionPolicy.Delete));
+        String run1 = StreamJobResources.jobId(job, 1, 1);
+        String run2 = StreamJobResources.jobId(job, 2, 1);
+        store.checkpoint(access("purge"), run1, 3, Instant.now());
+        store.savepoint(SAVEPOINT.formatted("purge", run1), run1, 4, Instant.now());
+        store.checkpoint(access("purge"), run2, 5, Instant.now());
+        // A StreamJob of the same name deleted earlier (another UID) left a savepoint under the same prefix.
+        String earlier = "0123456789abcdef0000000100000001";
+        store.savepoint(SAVEPOINT.formatted("purge", earlier), earlier, 9, Instant.now());
+        client.pods().inNamespace("purge").resource(new PodBuilder().withNewMetadata().withName("orders-taskmanager-0")
+                .addToLabels("app.kubernetes.io/managed-by", StreamJobResources.MANAGED_BY)
+                .addToLabels(StreamJobResources.NAME_LABEL, "orders").endMetadata().build()).create();
+
+        client.resource(job).delete();
+
+        // First the Flink pods stop: nothing is deleted while one is left.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(client.apps().deployments().inNamespace("purge").withName("orders-jobmanager").get()
+                    .getSpec().getReplicas()).isZero();
+            assertThat(client.apps().deployments().inNamespace("purge").withName("orders-taskmanager").get()
+                    .getSpec().getReplicas()).isZero();
+        });
+        assertThat(get("purge")).isNotNull();
+        assertThat(store.deleted()).isEmpty();
+
+        // The store is down when the last pod is gone: the deletion waits, and says why.
+        store.unreachable(true);
+        client.pods().inNamespace("purge").withName("orders-taskmanager-0").delete();
+        await().atMost(Duration.ofSeconds(30)).until(() -> !events("purge", "SnapshotDeletionFailed").isEmpty());
+        assertThat(events("purge", "SnapshotDeletionFailed").get(0).getMessage())
+                .contains("deletionPolicy: Retain", "connection refused");
+        assertThat(get("purge")).isNotNull();
+
+        store.unreachable(false);
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("purge") == null);
+        assertThat(store.deleted()).containsExactlyInAnyOrder(
+                "s3://snapshots/purge/orders/checkpoints/" + run1 + "/chk-3",
+                SAVEPOINT.formatted("purge", run1),
+                "s3://snapshots/purge/orders/checkpoints/" + run2 + "/chk-5");
+        assertThat(store.list(access("purge"))).extracting(s -> s.jobId()).containsExactly(earlier);
+        assertThat(events("purge", "SnapshotsDeleted")).singleElement()
+                .satisfies(e -> assertThat(e.getMessage()).startsWith("Deleted the 3 objects"));
     }
 }

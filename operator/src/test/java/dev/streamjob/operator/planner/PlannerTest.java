@@ -9,6 +9,7 @@ import dev.streamjob.operator.api.v1alpha1.OperationType;
 import dev.streamjob.operator.api.v1alpha1.SavepointInfo;
 import dev.streamjob.operator.api.v1alpha1.SavepointTrigger;
 import dev.streamjob.operator.api.v1alpha1.StreamJob;
+import dev.streamjob.operator.api.v1alpha1.StreamJobStatus;
 import dev.streamjob.operator.api.v1alpha1.UpgradeMode;
 import java.time.Instant;
 import java.util.List;
@@ -24,10 +25,18 @@ class PlannerTest {
     private static final Instant NOW = Instant.parse("2026-11-22T12:00:00Z");
     private static final String IMAGE = "streamjob-runtime:0.1.0";
 
+    /** The job's status, created empty first (a StreamJob has none until the operator writes one). */
+    private static StreamJobStatus status(StreamJob job) {
+        if (job.getStatus() == null) {
+            job.setStatus(new StreamJobStatus());
+        }
+        return job.getStatus();
+    }
+
     /** A StreamJob whose first run was deployed from its spec, then edited by {@code edit} (generation 2). */
     private static StreamJob deployedThenEdited(Consumer<StreamJob> edit) {
         StreamJob job = TestStreamJobs.sqlJob("orders");
-        job.getStatus().setCurrentRun(TestStreamJobs.firstRun(job));
+        status(job).setCurrentRun(TestStreamJobs.firstRun(job));
         edit.accept(job);
         job.getMetadata().setGeneration(2L);
         return job;
@@ -68,7 +77,7 @@ class PlannerTest {
     @Test
     void theDeployedGenerationNeedsNothing() {
         StreamJob job = TestStreamJobs.sqlJob("orders");
-        job.getStatus().setCurrentRun(TestStreamJobs.firstRun(job));
+        status(job).setCurrentRun(TestStreamJobs.firstRun(job));
         assertThat(Planner.plan(job, IMAGE, NOW).change()).isEqualTo(Change.NONE);
     }
 
@@ -81,7 +90,7 @@ class PlannerTest {
     void aSuspendedRunResumesWhenTheStateIsRunningAgain() {
         StreamJob job = TestStreamJobs.sqlJob("orders");
         job.getSpec().getJob().setState(JobState.SUSPENDED);
-        job.getStatus().setCurrentRun(TestStreamJobs.firstRun(job));
+        status(job).setCurrentRun(TestStreamJobs.firstRun(job));
         job.getSpec().getJob().setSql(TestStreamJobs.SQL + "\n-- v2\n");
         job.getMetadata().setGeneration(2L);
         assertThat(Planner.plan(job, IMAGE, NOW).change()).isEqualTo(Change.IGNORE);
@@ -94,7 +103,7 @@ class PlannerTest {
     @Test
     void aFailedUpgradeIsHeldUntilTheSpecChangesAgain() {
         StreamJob job = deployedThenEdited(j -> j.getSpec().getJob().setSql(TestStreamJobs.SQL + "\n-- v2\n"));
-        job.getStatus().setLastFailure(new OperationFailure(OperationType.Upgrade, 2L, "SavepointFailed", "boom", "2026-11-22T11:00:00Z"));
+        status(job).setLastFailure(new OperationFailure(OperationType.Upgrade, 2L, "SavepointFailed", "boom", "2026-11-22T11:00:00Z"));
         assertThat(Planner.plan(job, IMAGE, NOW).change()).isEqualTo(Change.HELD);
 
         job.getSpec().getJob().setUpgradeMode(UpgradeMode.LAST_STATE);
@@ -105,14 +114,14 @@ class PlannerTest {
     @Test
     void aFailedManualSavepointDoesNotHoldAnUpgrade() {
         StreamJob job = deployedThenEdited(j -> j.getSpec().getJob().setParallelism(3));
-        job.getStatus().setLastFailure(new OperationFailure(OperationType.Savepoint, 2L, "SavepointFailed", "boom", "2026-11-22T11:00:00Z"));
+        status(job).setLastFailure(new OperationFailure(OperationType.Savepoint, 2L, "SavepointFailed", "boom", "2026-11-22T11:00:00Z"));
         assertThat(Planner.plan(job, IMAGE, NOW).change()).isEqualTo(Change.SCALE);
     }
 
     @Test
     void aHandledSavepointNonceIsNotTakenAgain() {
         StreamJob job = deployedThenEdited(j -> j.getSpec().getJob().setSavepointTriggerNonce(5L));
-        job.getStatus().setSavepointTriggerNonce(5L);
+        status(job).setSavepointTriggerNonce(5L);
         assertThat(Planner.plan(job, IMAGE, NOW).change()).isEqualTo(Change.IGNORE);
     }
 
@@ -124,7 +133,7 @@ class PlannerTest {
         assertThat(plan.change()).isEqualTo(Change.SAVEPOINT);
         assertThat(plan.savepointTrigger()).contains(SavepointTrigger.Periodic);
 
-        job.getStatus().setSavepoints(List.of(new SavepointInfo("s3://b/p/savepoints/x/savepoint-1", SavepointTrigger.Periodic,
+        status(job).setSavepoints(List.of(new SavepointInfo("s3://b/p/savepoints/x/savepoint-1", SavepointTrigger.Periodic,
                 "2026-11-22T11:30:00Z", 10L, "x")));
         assertThat(Planner.plan(job, IMAGE, NOW).change()).isEqualTo(Change.IGNORE);
         assertThat(Planner.plan(job, IMAGE, Instant.parse("2026-11-22T12:30:00Z")).change()).isEqualTo(Change.SAVEPOINT);

@@ -46,6 +46,15 @@ public class FakeSnapshotStore implements SnapshotStore {
         deleted.add(snapshot.path());
     }
 
+    @Override
+    public int deleteRuns(StoreAccess access, String jobIdPrefix) throws SnapshotStoreException {
+        check();
+        List<Snapshot> runs = snapshots.stream().filter(s -> s.jobId().startsWith(jobIdPrefix)).toList();
+        snapshots.removeAll(runs);
+        runs.forEach(s -> deleted.add(s.path()));  // a fake snapshot counts as one object
+        return runs.size();
+    }
+
     private void check() throws SnapshotStoreException {
         if (unreachable) {
             throw new SnapshotStoreException("connection refused", null);

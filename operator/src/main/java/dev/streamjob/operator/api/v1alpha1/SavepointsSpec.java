@@ -8,8 +8,9 @@ import io.fabric8.generator.annotation.Pattern;
 
 /**
  * Savepoint management of a StreamJob: how long the operator waits for one, periodic savepoints
- * and retention in the object store. Snapshots stay in the object store when the StreamJob is
- * deleted; {@code spec.job.initialSavepointPath} lets a new StreamJob start from one.
+ * and retention in the object store, and what happens to the snapshots when the StreamJob is
+ * deleted (kept by default; {@code spec.job.initialSavepointPath} lets a new StreamJob start from
+ * one).
  * Durations are a number and a unit of ms, s, min, m, h or d, e.g. {@code 6h}.
  */
 public class SavepointsSpec {
@@ -35,6 +36,10 @@ public class SavepointsSpec {
     @Pattern(DURATION_PATTERN)
     @JsonPropertyDescription("Savepoints older than this are deleted (the newest one is always kept); unset: no age limit.")
     private String maxAge;
+
+    @Default("Retain")
+    @JsonPropertyDescription("When the StreamJob is deleted: Retain keeps its checkpoints and savepoints in the object store (a new StreamJob can start from one with spec.job.initialSavepointPath); Delete stops the Flink pods, then deletes every checkpoint and savepoint this StreamJob wrote.")
+    private DeletionPolicy deletionPolicy = DeletionPolicy.Retain;
 
     public String getTimeout() {
         return timeout;
@@ -66,5 +71,13 @@ public class SavepointsSpec {
 
     public void setMaxAge(String maxAge) {
         this.maxAge = maxAge;
+    }
+
+    public DeletionPolicy getDeletionPolicy() {
+        return deletionPolicy;
+    }
+
+    public void setDeletionPolicy(DeletionPolicy deletionPolicy) {
+        this.deletionPolicy = deletionPolicy;
     }
 }

@@ -40,9 +40,4 @@ public class StreamJob extends CustomResource<StreamJobSpec, StreamJobStatus> im
     protected StreamJobSpec initSpec() {
         return new StreamJobSpec();
     }
-
-    @Override
-    protected StreamJobStatus initStatus() {
-        return new StreamJobStatus();
-    }
 }

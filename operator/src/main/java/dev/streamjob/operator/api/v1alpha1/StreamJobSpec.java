@@ -24,7 +24,7 @@ public class StreamJobSpec {
     @JsonPropertyDescription("S3-compatible object store (e.g. MinIO) for checkpoints and savepoints. Fields left empty take the operator's defaults.")
     private StorageSpec storage = new StorageSpec();
 
-    @JsonPropertyDescription("Savepoints: timeout, periodic savepoints and retention. Snapshots are kept when the StreamJob is deleted.")
+    @JsonPropertyDescription("Savepoints: timeout, periodic savepoints, retention, and whether snapshots are kept (default) or deleted with the StreamJob.")
     private SavepointsSpec savepoints = new SavepointsSpec();
 
     @JsonPropertyDescription("JobManager resources.")
