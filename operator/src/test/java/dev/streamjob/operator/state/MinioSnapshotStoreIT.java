@@ -98,6 +98,28 @@ class MinioSnapshotStoreIT {
     }
 
     @Test
+    void deletesEveryRunOfOneStreamJobAndNoOtherStreamJobsObjects() throws Exception {
+        String p = "ns/purge/";
+        String earlier = "99999999999999990000000100000001"; // a StreamJob of the same name, deleted before
+        put(p + "checkpoints/" + RUN1 + "/chk-3/_metadata", metadata(3));
+        put(p + "checkpoints/" + RUN1 + "/shared/state-x", new byte[10]);
+        put(p + "checkpoints/" + RUN1 + "/taskowned/state-y", new byte[10]);
+        put(p + "savepoints/" + RUN1 + "/savepoint-0f8c6a-bbbbbbbbbbbb/_metadata", metadata(4));
+        put(p + "checkpoints/" + RUN2 + "/chk-5/_metadata", metadata(5));
+        put(p + "savepoints/" + earlier + "/savepoint-999999-cccccccccccc/_metadata", metadata(2));
+        put(p + "checkpoints/" + earlier + "/chk-2/_metadata", metadata(2));
+
+        int deleted = new MinioSnapshotStore().deleteRuns(access(p), RUN1.substring(0, 16));
+
+        assertThat(deleted).isEqualTo(5);
+        assertThat(s3.listObjects("snapshots", p)).containsExactlyInAnyOrder(
+                p + "savepoints/" + earlier + "/savepoint-999999-cccccccccccc/_metadata",
+                p + "checkpoints/" + earlier + "/chk-2/_metadata");
+        assertThatThrownBy(() -> new MinioSnapshotStore().deleteRuns(access(p), ""))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void wrongCredentialsAreAnErrorNotAnEmptyListing() {
         StoreAccess wrong = new StoreAccess(s3.endpoint(), S3Server.REGION, "snapshots", "ns/orders/", s3.accessKey(), "wrong");
         assertThatThrownBy(() -> new MinioSnapshotStore().list(wrong))
