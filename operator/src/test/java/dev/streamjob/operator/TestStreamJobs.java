@@ -5,6 +5,7 @@ import dev.streamjob.operator.api.v1alpha1.JobState;
 import dev.streamjob.operator.api.v1alpha1.SecretKeysReference;
 import dev.streamjob.operator.api.v1alpha1.StorageSpec;
 import dev.streamjob.operator.api.v1alpha1.StreamJob;
+import dev.streamjob.operator.api.v1alpha1.StreamJobSpec;
 import dev.streamjob.operator.config.OperatorConfig;
 import dev.streamjob.operator.model.FlinkPods;
 import dev.streamjob.operator.model.StreamJobResources;
@@ -38,6 +39,7 @@ public final class TestStreamJobs {
     /** A valid SQL StreamJob in namespace {@code ns} with storage in bucket {@code snapshots}. */
     public static StreamJob sqlJob(String name) {
         StreamJob job = new StreamJob();
+        job.setSpec(new StreamJobSpec());
         job.setMetadata(new ObjectMetaBuilder()
                 .withName(name)
                 .withNamespace("ns")

@@ -72,7 +72,7 @@ public final class StatusComputer {
 
         Conditions conditions = new Conditions();
         Optional<String> sqlRejection = observed.jobManagerProblem()
-                .filter(p -> job.getSpec().getJob().getSql() != null)
+                .filter(p -> job.getSpec() != null && job.getSpec().getJob() != null && job.getSpec().getJob().getSql() != null)
                 .map(ContainerProblem::message)
                 .flatMap(StatusComputer::sqlRejection);
         if (!errors.isEmpty()) {

@@ -36,8 +36,7 @@ public class StreamJob extends CustomResource<StreamJobSpec, StreamJobStatus> im
     /** The served and stored API version. */
     public static final String VERSION = "v1alpha1";
 
-    @Override
-    protected StreamJobSpec initSpec() {
-        return new StreamJobSpec();
-    }
+    // No initSpec/initStatus: a StreamJob built with `new StreamJob()` carries neither, so the
+    // server-side apply patches built that way (java-operator-sdk adds its finalizer with one,
+    // the status patch is another) own no spec field and write no default over the user's spec.
 }
