@@ -228,7 +228,7 @@ public class StreamJobReconciler implements Reconciler<StreamJob>, Cleaner<Strea
             accessKey = decode(data.get(keyOr(ref.getAccessKeyKey(), SecretKeysReference.DEFAULT_ACCESS_KEY_KEY)));
             secretKey = decode(data.get(keyOr(ref.getSecretKeyKey(), SecretKeysReference.DEFAULT_SECRET_KEY_KEY)));
         }
-        return new StoreAccess(storage.endpoint().orElse(null), storage.region(), storage.bucket().orElse(null),
+        return new StoreAccess(storage.endpointForOperator(job.getMetadata().getNamespace()).orElse(null), storage.region(), storage.bucket().orElse(null),
                 storage.keyPrefix(), accessKey, secretKey);
     }
 

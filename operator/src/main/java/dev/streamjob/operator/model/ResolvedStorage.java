@@ -69,6 +69,30 @@ public record ResolvedStorage(Optional<String> endpoint, Optional<String> bucket
         return "s3://" + bucket.orElseThrow() + "/" + prefix + "/" + leaf;
     }
 
+    /**
+     * The endpoint as the operator reaches it. Flink's pods resolve a bare Service name such as
+     * {@code http://minio:9000} in the StreamJob's namespace (their DNS search path); the operator
+     * runs in its own namespace, so it qualifies such a name as {@code minio.<namespace>.svc}.
+     * Names with a dot, IP addresses and {@code localhost} are kept as they are.
+     *
+     * @param namespace the StreamJob's namespace
+     */
+    public Optional<String> endpointForOperator(String namespace) {
+        return endpoint.map(url -> {
+            try {
+                java.net.URI uri = new java.net.URI(url);
+                String host = uri.getHost();
+                if (host == null || host.contains(".") || host.contains(":") || host.equals("localhost")) {
+                    return url;
+                }
+                return new java.net.URI(uri.getScheme(), uri.getUserInfo(), host + "." + namespace + ".svc",
+                        uri.getPort(), uri.getPath(), uri.getQuery(), uri.getFragment()).toString();
+            } catch (java.net.URISyntaxException e) {
+                return url; // not a URL: the store client reports it
+            }
+        });
+    }
+
     private static Optional<String> nonBlank(String value) {
         return Optional.ofNullable(value).filter(v -> !v.isBlank());
     }
