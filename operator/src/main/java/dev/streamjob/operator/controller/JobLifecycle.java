@@ -4,6 +4,7 @@ import dev.streamjob.operator.api.v1alpha1.JobRun;
 import dev.streamjob.operator.api.v1alpha1.JobState;
 import dev.streamjob.operator.api.v1alpha1.Operation;
 import dev.streamjob.operator.api.v1alpha1.OperationFailure;
+import dev.streamjob.operator.api.v1alpha1.RecoverySpec;
 import dev.streamjob.operator.api.v1alpha1.OperationPhase;
 import dev.streamjob.operator.api.v1alpha1.OperationType;
 import dev.streamjob.operator.api.v1alpha1.SavepointInfo;
@@ -21,6 +22,8 @@ import dev.streamjob.operator.model.ResolvedStorage;
 import dev.streamjob.operator.model.StreamJobResources;
 import dev.streamjob.operator.observer.FlinkClusterObserver;
 import dev.streamjob.operator.observer.ObservedState;
+import dev.streamjob.operator.planner.RestartBudget;
+import dev.streamjob.operator.status.StatusComputer;
 import dev.streamjob.operator.planner.Change;
 import dev.streamjob.operator.planner.Planner;
 import dev.streamjob.operator.planner.SpecDigest;
@@ -41,6 +44,7 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -123,7 +127,9 @@ public class JobLifecycle {
         return switch (plan.change()) {
             case DEPLOY -> Step.of(state.withRun(newRun(job, 1, 1, initialSavepoint(job), now)), true)
                     .requeueAfter(OPERATION_POLL);
-            case NONE -> Step.of(retainIfFirstCheckpoint(job, state, observed, access, now), true);
+            case NONE -> detectFailure(observed)
+                    .map(f -> recover(job, state, f, now))
+                    .orElseGet(() -> Step.of(retainIfFirstCheckpoint(job, state, observed, access, now), true));
             case IGNORE -> Step.of(state.withRun(withGeneration(state.currentRun(), generation(job))), true);
             case HELD -> Step.of(state, false);
             case SAVEPOINT -> savepoint(job, state, observed, plan, now);
@@ -299,6 +305,79 @@ public class JobLifecycle {
     }
 
     /**
+     * A failure of the deployed run that a whole-job restart may cure.
+     *
+     * @param reason {@code JobFailed} or {@code JobManagerFailed}
+     * @param message what was observed
+     */
+    record Failure(Reason reason, String message) {
+    }
+
+    /**
+     * What failed, if anything: the Flink job FAILED (its own restart strategy gave up), or a
+     * JobManager container of the run exited with an error that is not rejected SQL (a restart
+     * cannot fix the SQL; the spec must change), whether Kubernetes restarted it already or not.
+     * The pods of a new run start with no restarts, so one crash triggers one restart. A container that cannot start (an image pull, a missing
+     * Secret) is not a failure a restart cures either.
+     */
+    static Optional<Failure> detectFailure(ObservedState observed) {
+        if (observed.flink() instanceof ObservedState.Job job && "FAILED".equals(job.details().state())) {
+            return Optional.of(new Failure(Reason.JobFailed, "the Flink job " + job.details().jobId() + " FAILED"));
+        }
+        return observed.jobManagerProblem().filter(p -> p.exitCode().isPresent())
+                .or(observed::jobManagerCrashed)
+                .filter(p -> StatusComputer.sqlRejection(p.message()).isEmpty())
+                .map(p -> new Failure(Reason.JobManagerFailed, "the JobManager container exited with code "
+                        + p.exitCode().get() + " (" + p.restarts() + " restarts)"
+                        + (p.message().isBlank() ? "" : ": " + p.message().strip())));
+    }
+
+    /**
+     * Restarts the failed run as a whole, from the newest snapshot of its lineage (the Stopping
+     * phase chooses it once no pod of the old run is left), within the restart budget of
+     * {@code spec.recovery}; waits out the backoff, or gives up with {@code RestartBudgetExhausted}
+     * until the spec changes.
+     */
+    private Step recover(StreamJob job, RunState state, Failure failure, Instant now) {
+        RecoverySpec recovery = job.getSpec().getRecovery() == null ? new RecoverySpec() : job.getSpec().getRecovery();
+        OperationFailure last = state.lastFailure();
+        if (last != null && Reason.RestartBudgetExhausted.name().equals(last.reason())
+                && Objects.equals(last.generation(), generation(job))) {
+            return Step.of(state, true); // given up for this generation; Degraded says so
+        }
+        String name = job.getMetadata().getNamespace() + "/" + job.getMetadata().getName();
+        RestartBudget.Decision decision = RestartBudget.decide(state.restarts(), recovery, now);
+        if (decision instanceof RestartBudget.Exhausted e) {
+            String message = failure.message() + "; not restarted: " + e.restarts() + " restarts within "
+                    + recovery.getWindow() + " used spec.recovery.maxRestarts up; change the spec or"
+                    + " spec.job.restartNonce to start again";
+            LOG.warnf("StreamJob %s: %s", name, message);
+            // Degraded=True/RestartBudgetExhausted; its transition is the Warning event.
+            return Step.of(state.withFailure(failure(OperationType.Recover, job, Reason.RestartBudgetExhausted,
+                    message, now)), true);
+        }
+        if (decision instanceof RestartBudget.Wait w) {
+            LOG.infof("StreamJob %s: %s; next restart not before %s (backoff)", name, failure.message(), w.at());
+            return Step.of(state, true).requeueAfter(maxOf(Duration.between(now, w.at()), Duration.ofMillis(200)));
+        }
+        int attempt = ((RestartBudget.RestartNow) decision).attempt();
+        String message = failure.message() + "; restarting the whole job from the newest snapshot of lineage "
+                + state.currentRun().lineage() + " (restart " + attempt + " of " + recovery.getMaxRestarts()
+                + " within " + recovery.getWindow() + ")";
+        LOG.warnf("StreamJob %s: %s", name, message);
+        String started = time(now);
+        RunState next = state.withRestarts(RestartBudget.record(state.restarts(), recovery, now,
+                        failure.reason().name(), failure.message()))
+                .withOperation(new Operation(OperationType.Recover, OperationPhase.Stopping, generation(job),
+                        UpgradeMode.LAST_STATE, null, null, null, started, started));
+        return Step.of(next, false, warning(Reason.JobRestarted, message)).scalingDown().requeueAfter(OPERATION_POLL);
+    }
+
+    private static Duration maxOf(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    /**
      * Waits until the old run's pods are gone, then deploys the new run (or records the suspend).
      * The restore point is chosen here, when no old JobManager can complete another checkpoint.
      */
@@ -351,7 +430,8 @@ public class JobLifecycle {
             // The run may have completed its first checkpoint while it was starting.
             RunState done = retainIfRunHasCheckpoint(job, state.withOperation(null).withFailure(clearedFailure(state, null)),
                     observed, access, now);
-            return Step.of(done, true, normal(Reason.UpgradeCompleted, op.type() + " done in " + seconds + " s: run "
+            Reason completed = op.type() == OperationType.Recover ? Reason.JobRecovered : Reason.UpgradeCompleted;
+            return Step.of(done, true, normal(completed, op.type() + " done in " + seconds + " s: run "
                     + run.number() + " (job " + run.jobId() + ") runs with parallelism " + run.parallelism() + ", started from "
                     + (run.restorePath() == null ? "empty state" : run.restorePath())));
         }

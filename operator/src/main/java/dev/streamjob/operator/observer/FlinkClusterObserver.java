@@ -58,7 +58,8 @@ public class FlinkClusterObserver {
                 ? queryFlink(restEndpoint(job), run.jobId())
                 : new ObservedState.NotQueried();
         return new ObservedState(jobManager, taskManager,
-                problem(pods, Component.JOBMANAGER), problem(pods, Component.TASKMANAGER), observation, pods.size());
+                problem(pods, Component.JOBMANAGER), problem(pods, Component.TASKMANAGER), observation, pods.size(),
+                crashed(pods, Component.JOBMANAGER));
     }
 
     /** The JobManager's REST URL from {@code streamjob.flink.rest-url-template}. */
@@ -102,6 +103,27 @@ public class FlinkClusterObserver {
                         Comparator.nullsFirst(Comparator.naturalOrder())).reversed())
                 .map(FlinkClusterObserver::problem)
                 .flatMap(Optional::stream)
+                .findFirst();
+    }
+
+    /**
+     * The last crash of a component's Flink container that Kubernetes has restarted since: a
+     * restart count of at least 1 and a last termination with a non-zero exit code. Seen even when
+     * the restarted container already runs again.
+     */
+    static Optional<ContainerProblem> crashed(Collection<Pod> pods, Component component) {
+        return pods.stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .filter(p -> component.label().equals(p.getMetadata().getLabels().get(StreamJobResources.COMPONENT_LABEL)))
+                .filter(p -> p.getStatus() != null && p.getStatus().getContainerStatuses() != null)
+                .flatMap(p -> p.getStatus().getContainerStatuses().stream())
+                .filter(s -> StreamJobResources.FLINK_CONTAINER.equals(s.getName()))
+                .filter(s -> s.getRestartCount() != null && s.getRestartCount() > 0)
+                .filter(s -> s.getLastState() != null && s.getLastState().getTerminated() != null
+                        && nonZero(s.getLastState().getTerminated().getExitCode()))
+                .map(s -> new ContainerProblem(s.getLastState().getTerminated().getReason(),
+                        Optional.of(s.getLastState().getTerminated().getExitCode()),
+                        text(s.getLastState().getTerminated().getMessage()), s.getRestartCount()))
                 .findFirst();
     }
 

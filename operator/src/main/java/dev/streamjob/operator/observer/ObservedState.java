@@ -17,10 +17,19 @@ import java.util.Optional;
  * @param taskManagerProblem a failing TaskManager container, if any
  * @param flink the REST API's answer
  * @param flinkPods Flink pods of the StreamJob that exist, terminating ones included
+ * @param jobManagerCrashed the last crash of a JobManager container that Kubernetes restarted
+ *     since (it may run again), if any
  */
 public record ObservedState(Optional<Deployment> jobManager, Optional<Deployment> taskManager,
         Optional<ContainerProblem> jobManagerProblem, Optional<ContainerProblem> taskManagerProblem,
-        FlinkObservation flink, int flinkPods) {
+        FlinkObservation flink, int flinkPods, Optional<ContainerProblem> jobManagerCrashed) {
+
+    /** An observation without a restarted JobManager container. */
+    public ObservedState(Optional<Deployment> jobManager, Optional<Deployment> taskManager,
+            Optional<ContainerProblem> jobManagerProblem, Optional<ContainerProblem> taskManagerProblem,
+            FlinkObservation flink, int flinkPods) {
+        this(jobManager, taskManager, jobManagerProblem, taskManagerProblem, flink, flinkPods, Optional.empty());
+    }
 
     /** Whether the job runs with all its tasks, so a savepoint can be taken. */
     public boolean jobHealthy() {

@@ -62,5 +62,13 @@ public enum Reason {
     /** The StreamJob's objects in S3 could not be listed or changed. */
     SnapshotStoreUnavailable,
     /** A change is held: the last attempt for this generation failed. */
-    ChangeHeld
+    ChangeHeld,
+    /** The operator restarts the whole failed job from the newest snapshot of its lineage (event, Progressing). */
+    JobRestarted,
+    /** The JobManager container keeps exiting with an error (not rejected SQL): a restart trigger. */
+    JobManagerFailed,
+    /** The restarted job runs with all its tasks again (event). */
+    JobRecovered,
+    /** spec.recovery.maxRestarts restarts within spec.recovery.window: no more until the spec changes. */
+    RestartBudgetExhausted
 }

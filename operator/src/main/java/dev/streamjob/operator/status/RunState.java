@@ -3,6 +3,7 @@ package dev.streamjob.operator.status;
 import dev.streamjob.operator.api.v1alpha1.JobRun;
 import dev.streamjob.operator.api.v1alpha1.Operation;
 import dev.streamjob.operator.api.v1alpha1.OperationFailure;
+import dev.streamjob.operator.api.v1alpha1.RestartHistory;
 import dev.streamjob.operator.api.v1alpha1.SavepointInfo;
 import dev.streamjob.operator.api.v1alpha1.StreamJobStatus;
 import java.util.ArrayList;
@@ -18,13 +19,21 @@ import java.util.List;
  * @param lastFailure the last failed operation, or null
  * @param savepoints savepoint history, newest first
  * @param savepointTriggerNonce the savepointTriggerNonce acted on, or null
+ * @param restarts the whole-job restarts after failures
  */
 public record RunState(JobRun currentRun, Operation operation, OperationFailure lastFailure,
-        List<SavepointInfo> savepoints, Long savepointTriggerNonce) {
+        List<SavepointInfo> savepoints, Long savepointTriggerNonce, RestartHistory restarts) {
 
-    /** Copies the list. */
+    /** Copies the list; no restart history is an empty one. */
     public RunState {
         savepoints = List.copyOf(savepoints == null ? List.of() : savepoints);
+        restarts = restarts == null ? RestartHistory.NONE : restarts;
+    }
+
+    /** The state without restart history (before any failure). */
+    public RunState(JobRun currentRun, Operation operation, OperationFailure lastFailure,
+            List<SavepointInfo> savepoints, Long savepointTriggerNonce) {
+        this(currentRun, operation, lastFailure, savepoints, savepointTriggerNonce, RestartHistory.NONE);
     }
 
     /** The run state a status holds. */
@@ -33,23 +42,23 @@ public record RunState(JobRun currentRun, Operation operation, OperationFailure 
             return new RunState(null, null, null, List.of(), null);
         }
         return new RunState(status.getCurrentRun(), status.getOperation(), status.getLastFailure(),
-                status.getSavepoints(), status.getSavepointTriggerNonce());
+                status.getSavepoints(), status.getSavepointTriggerNonce(), status.getRestarts());
     }
 
     public RunState withRun(JobRun run) {
-        return new RunState(run, operation, lastFailure, savepoints, savepointTriggerNonce);
+        return new RunState(run, operation, lastFailure, savepoints, savepointTriggerNonce, restarts);
     }
 
     public RunState withOperation(Operation op) {
-        return new RunState(currentRun, op, lastFailure, savepoints, savepointTriggerNonce);
+        return new RunState(currentRun, op, lastFailure, savepoints, savepointTriggerNonce, restarts);
     }
 
     public RunState withFailure(OperationFailure failure) {
-        return new RunState(currentRun, operation, failure, savepoints, savepointTriggerNonce);
+        return new RunState(currentRun, operation, failure, savepoints, savepointTriggerNonce, restarts);
     }
 
     public RunState withSavepointTriggerNonce(Long nonce) {
-        return new RunState(currentRun, operation, lastFailure, savepoints, nonce);
+        return new RunState(currentRun, operation, lastFailure, savepoints, nonce, restarts);
     }
 
     /** The history with {@code savepoint} added first, cut to {@code limit} entries. */
@@ -58,13 +67,17 @@ public record RunState(JobRun currentRun, Operation operation, OperationFailure 
         history.add(savepoint);
         savepoints.stream().filter(s -> !s.path().equals(savepoint.path())).forEach(history::add);
         return new RunState(currentRun, operation, lastFailure, history.subList(0, Math.min(limit, history.size())),
-                savepointTriggerNonce);
+                savepointTriggerNonce, restarts);
     }
 
     /** The history without the savepoints at {@code paths} (deleted by retention). */
     public RunState withoutSavepoints(java.util.Set<String> paths) {
         return new RunState(currentRun, operation, lastFailure,
-                savepoints.stream().filter(s -> !paths.contains(s.path())).toList(), savepointTriggerNonce);
+                savepoints.stream().filter(s -> !paths.contains(s.path())).toList(), savepointTriggerNonce, restarts);
+    }
+
+    public RunState withRestarts(RestartHistory history) {
+        return new RunState(currentRun, operation, lastFailure, savepoints, savepointTriggerNonce, history);
     }
 
     /** Writes the fields into a status. */
@@ -74,5 +87,6 @@ public record RunState(JobRun currentRun, Operation operation, OperationFailure 
         status.setLastFailure(lastFailure);
         status.setSavepoints(new ArrayList<>(savepoints));
         status.setSavepointTriggerNonce(savepointTriggerNonce);
+        status.setRestarts(restarts.count() == 0 ? null : restarts);
     }
 }

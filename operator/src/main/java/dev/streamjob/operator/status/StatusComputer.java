@@ -128,11 +128,13 @@ public final class StatusComputer {
                         op.savepointTrigger() + " savepoint of job " + run.jobId() + " in progress, Flink trigger "
                                 + op.triggerId() + since));
                 case Stopping -> c.setIfAbsent(condition(ConditionType.Progressing, true,
-                        op.type() == OperationType.Suspend ? Reason.Suspending : Reason.Stopping,
+                        op.type() == OperationType.Suspend ? Reason.Suspending
+                                : op.type() == OperationType.Recover ? Reason.JobRestarted : Reason.Stopping,
                         op.type() + ": removing the pods of run " + run.number()
                                 + (op.savepointPath() == null ? "" : " after savepoint " + op.savepointPath()) + since));
                 case Deploying -> c.setIfAbsent(condition(ConditionType.Progressing, true,
-                        op.type() == OperationType.Resume ? Reason.Resuming : Reason.Upgrading,
+                        op.type() == OperationType.Resume ? Reason.Resuming
+                                : op.type() == OperationType.Recover ? Reason.JobRestarted : Reason.Upgrading,
                         op.type() + ": run " + run.number() + " (job " + run.jobId() + ") starting from "
                                 + (run.restorePath() == null ? "empty state" : run.restorePath()) + since));
             }
@@ -277,8 +279,11 @@ public final class StatusComputer {
         return Optional.of(job.checkpoints().get().restored().map(CheckpointStatistics.RestoredSnapshot::externalPath));
     }
 
-    /** The rejection written by the launcher, if the termination message is one. */
-    static Optional<String> sqlRejection(String terminationMessage) {
+    /**
+     * The rejection the launcher wrote into a JobManager's termination message, if the message is
+     * one (Flink rejected the SQL script).
+     */
+    public static Optional<String> sqlRejection(String terminationMessage) {
         Matcher m = SQL_REJECTION.matcher(terminationMessage);
         return m.find() ? Optional.of(terminationMessage.substring(m.start()).strip()) : Optional.empty();
     }

@@ -1,6 +1,7 @@
 package dev.streamjob.operator.validation;
 
 import dev.streamjob.operator.api.v1alpha1.CheckpointingSpec;
+import dev.streamjob.operator.api.v1alpha1.RecoverySpec;
 import dev.streamjob.operator.api.v1alpha1.SavepointsSpec;
 import dev.streamjob.operator.model.Durations;
 import dev.streamjob.operator.api.v1alpha1.JobSpec;
@@ -51,6 +52,7 @@ public final class StreamJobValidator {
         validateJob(spec.getJob(), errors);
         validateCheckpointing(spec.getCheckpointing(), errors);
         validateSavepoints(spec.getSavepoints(), errors);
+        validateRecovery(spec.getRecovery(), errors);
         validateStorage(job, config, secrets, errors);
         validateResources(spec, config, errors);
         validateFlinkConfiguration(spec.getFlinkConfiguration(), errors);
@@ -103,7 +105,24 @@ public final class StreamJobValidator {
         }
     }
 
+    private static void validateRecovery(RecoverySpec recovery, List<FieldError> errors) {
+        if (recovery == null) {
+            return;
+        }
+        duration("spec.recovery.window", recovery.getWindow(), errors);
+        duration("spec.recovery.initialBackoff", recovery.getInitialBackoff(), errors);
+        duration("spec.recovery.maxBackoff", recovery.getMaxBackoff(), errors);
+        if (recovery.getMaxRestarts() == null || recovery.getMaxRestarts() < 0 || recovery.getMaxRestarts() > 1000) {
+            errors.add(new FieldError("spec.recovery.maxRestarts", "must be between 0 and 1000, got "
+                    + recovery.getMaxRestarts()));
+        }
+    }
+
     private static void duration(String field, String value, List<FieldError> errors) {
+        if (value == null) {
+            errors.add(new FieldError(field, "required"));
+            return;
+        }
         try {
             if (Durations.parse(value).isZero()) {
                 errors.add(new FieldError(field, "must be longer than zero"));

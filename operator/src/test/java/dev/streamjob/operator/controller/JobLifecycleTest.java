@@ -7,6 +7,7 @@ import dev.streamjob.operator.TestStreamJobs;
 import dev.streamjob.operator.api.v1alpha1.DeletionPolicy;
 import dev.streamjob.operator.api.v1alpha1.JobState;
 import dev.streamjob.operator.api.v1alpha1.OperationPhase;
+import dev.streamjob.operator.api.v1alpha1.OperationType;
 import dev.streamjob.operator.api.v1alpha1.SavepointTrigger;
 import dev.streamjob.operator.api.v1alpha1.StreamJob;
 import dev.streamjob.operator.api.v1alpha1.UpgradeMode;
@@ -378,5 +379,66 @@ class JobLifecycleTest {
         assertThat(store.list(access("purge"))).extracting(s -> s.jobId()).containsExactly(earlier);
         assertThat(events("purge", "SnapshotsDeleted")).singleElement()
                 .satisfies(e -> assertThat(e.getMessage()).startsWith("Deleted the 3 objects"));
+    }
+
+    @Test
+    void aFailedJobIsRestartedWholeFromTheNewestCheckpointWithinItsRestartBudget() {
+        StreamJob job = running("recover", j -> {
+            j.getSpec().getRecovery().setMaxRestarts(1);
+            j.getSpec().getRecovery().setInitialBackoff("1s");
+        });
+        String run1 = StreamJobResources.jobId(job, 1, 1);
+        String run2 = StreamJobResources.jobId(job, 1, 2);
+        store.checkpoint(access("recover"), run1, 7, Instant.now().minusSeconds(20));
+        store.checkpoint(access("recover"), run1, 8, Instant.now());
+
+        flink.job(endpoint(job), run1, "FAILED", 2, "FAILED");
+
+        // The whole job goes (both Deployments to zero) and run 2 starts from chk-8 of lineage 1.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            StreamJob current = get("recover");
+            assertThat(current.getStatus().getCurrentRun()).extracting(v -> v.number()).isEqualTo(2);
+            assertThat(current.getStatus().getCurrentRun()).extracting(v -> v.restorePath())
+                    .isEqualTo("s3://snapshots/recover/orders/checkpoints/" + run1 + "/chk-8");
+            assertThat(current.getStatus().getOperation()).extracting(v -> v.type()).isEqualTo(OperationType.Recover);
+            assertThat(condition(current, "Progressing")).isEqualTo("True/JobRestarted");
+        });
+        assertThat(jobManagerArgs("recover")).containsSubsequence("--job-id", run2, "--from-savepoint",
+                "s3://snapshots/recover/orders/checkpoints/" + run1 + "/chk-8");
+        assertThat(get("recover").getStatus().getRestarts()).satisfies(r -> {
+            assertThat(r.count()).isEqualTo(1);
+            assertThat(r.recent()).hasSize(1);
+            assertThat(r.lastReason()).isEqualTo("JobFailed");
+        });
+        assertThat(events("recover", "JobRestarted")).singleElement()
+                .satisfies(e -> assertThat(e.getMessage()).contains("FAILED", "restart 1 of 1"));
+        assertThat(flink.savepointRequests()).as("a failed job takes no savepoint").isEmpty();
+
+        flink.job(endpoint(job), run2, "RUNNING", 2, "RUNNING");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            StreamJob current = get("recover");
+            assertThat(current.getStatus().getOperation()).isNull();
+            assertThat(condition(current, "Ready")).isEqualTo("True/JobRunning");
+            assertThat(events("recover", "JobRecovered")).hasSize(1);
+        });
+
+        // Run 2 fails too: the budget (1 restart per hour) is used up, so the job stays down.
+        flink.job(endpoint(job), run2, "FAILED", 2, "FAILED");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            StreamJob current = get("recover");
+            assertThat(condition(current, "Degraded")).isEqualTo("True/RestartBudgetExhausted");
+            assertThat(events("recover", "RestartBudgetExhausted")).hasSize(1);
+        });
+        assertThat(get("recover").getStatus().getCurrentRun().number()).isEqualTo(2);
+        assertThat(get("recover").getStatus().getOperation()).isNull();
+
+        // A restartNonce starts it again, from run 2's newest checkpoint.
+        store.checkpoint(access("recover"), run2, 9, Instant.now());
+        edit("recover", j -> j.getSpec().getJob().setRestartNonce(1L));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(get("recover").getStatus().getCurrentRun())
+                .satisfies(r -> {
+                    assertThat(r.number()).isEqualTo(3);
+                    assertThat(r.restorePath()).isEqualTo("s3://snapshots/recover/orders/checkpoints/" + run2 + "/chk-9");
+                }));
     }
 }

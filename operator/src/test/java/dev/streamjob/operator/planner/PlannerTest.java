@@ -49,6 +49,7 @@ class PlannerTest {
                 Arguments.of("allowNonRestoredState", (Consumer<StreamJob>) j -> j.getSpec().getJob().setAllowNonRestoredState(true), Change.IGNORE),
                 Arguments.of("initialSavepointPath", (Consumer<StreamJob>) j -> j.getSpec().getJob().setInitialSavepointPath("s3://b/x"), Change.IGNORE),
                 Arguments.of("savepoint settings", (Consumer<StreamJob>) j -> j.getSpec().getSavepoints().setMaxCount(9), Change.IGNORE),
+                Arguments.of("recovery settings", (Consumer<StreamJob>) j -> j.getSpec().getRecovery().setMaxRestarts(9), Change.IGNORE),
                 Arguments.of("parallelism", (Consumer<StreamJob>) j -> j.getSpec().getJob().setParallelism(4), Change.SCALE),
                 Arguments.of("sql", (Consumer<StreamJob>) j -> j.getSpec().getJob().setSql(TestStreamJobs.SQL + "\n-- v2\n"), Change.UPGRADE),
                 Arguments.of("image", (Consumer<StreamJob>) j -> j.getSpec().setImage("streamjob-runtime:0.2.0"), Change.UPGRADE),

@@ -46,6 +46,19 @@ class StreamJobValidatorTest {
     }
 
     @Test
+    void recoveryBudgetAndDurations() {
+        StreamJob job = TestStreamJobs.sqlJob("orders");
+        job.getSpec().getRecovery().setMaxRestarts(-1);
+        job.getSpec().getRecovery().setWindow(null);
+        job.getSpec().getRecovery().setMaxBackoff("0s");
+
+        assertThat(validate(job)).containsExactly(
+                new FieldError("spec.recovery.window", "required"),
+                new FieldError("spec.recovery.maxBackoff", "must be longer than zero"),
+                new FieldError("spec.recovery.maxRestarts", "must be between 0 and 1000, got -1"));
+    }
+
+    @Test
     void parallelismZero() {
         StreamJob job = TestStreamJobs.sqlJob("orders");
         job.getSpec().getJob().setParallelism(0);

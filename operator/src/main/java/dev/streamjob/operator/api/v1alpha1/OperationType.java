@@ -8,6 +8,8 @@ public enum OperationType {
     Scale,
     /** Replace the run with one of the same spec ({@code spec.job.restartNonce}). */
     Restart,
+    /** Replace a failed run with one restored from the newest snapshot of its lineage (automatic). */
+    Recover,
     /** Stop the run and remove its Flink pods. */
     Suspend,
     /** Start a new run after a suspend. */

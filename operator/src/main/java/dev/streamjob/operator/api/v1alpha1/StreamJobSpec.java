@@ -27,6 +27,9 @@ public class StreamJobSpec {
     @JsonPropertyDescription("Savepoints: timeout, periodic savepoints, retention, and whether snapshots are kept (default) or deleted with the StreamJob.")
     private SavepointsSpec savepoints = new SavepointsSpec();
 
+    @JsonPropertyDescription("Whole-job restarts after a failure: how many within a window, and the backoff between them.")
+    private RecoverySpec recovery = new RecoverySpec();
+
     @JsonPropertyDescription("JobManager resources.")
     private JobManagerSpec jobManager = new JobManagerSpec();
 
@@ -73,6 +76,14 @@ public class StreamJobSpec {
 
     public void setStorage(StorageSpec storage) {
         this.storage = storage;
+    }
+
+    public RecoverySpec getRecovery() {
+        return recovery;
+    }
+
+    public void setRecovery(RecoverySpec recovery) {
+        this.recovery = recovery;
     }
 
     public SavepointsSpec getSavepoints() {

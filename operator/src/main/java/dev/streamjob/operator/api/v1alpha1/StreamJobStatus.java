@@ -61,6 +61,17 @@ public class StreamJobStatus {
     @JsonPropertyDescription("The spec.job.savepointTriggerNonce the operator has acted on.")
     private Long savepointTriggerNonce;
 
+    @JsonPropertyDescription("Whole-job restarts the operator made after failures.")
+    private RestartHistory restarts;
+
+    public RestartHistory getRestarts() {
+        return restarts;
+    }
+
+    public void setRestarts(RestartHistory restarts) {
+        this.restarts = restarts;
+    }
+
     public Long getObservedGeneration() {
         return observedGeneration;
     }
