@@ -31,6 +31,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -75,17 +76,6 @@ public class StreamJobReconciler implements Reconciler<StreamJob>, Cleaner<Strea
     private final JobLifecycle lifecycle;
     private final EventRecorder events;
     private final SnapshotStore store;
-    /**
-     * The status this operator last wrote per StreamJob (by UID), with the resourceVersion it was
-     * computed from. A reconcile can start before the informer has seen that write; it then reads
-     * the StreamJob at that same resourceVersion and must use the status written, or it would take
-     * a step (a savepoint, a scale-down) a second time.
-     */
-    private final Map<String, WrittenStatus> written = new java.util.concurrent.ConcurrentHashMap<>();
-
-    private record WrittenStatus(String readResourceVersion, StreamJobStatus status) {
-    }
-
     /** The reconciler with its collaborators (CDI). */
     public StreamJobReconciler(OperatorConfig config, FlinkClusterObserver observer, JobLifecycle lifecycle,
             EventRecorder events, SnapshotStore store) {
@@ -111,7 +101,7 @@ public class StreamJobReconciler implements Reconciler<StreamJob>, Cleaner<Strea
 
     @Override
     public UpdateControl<StreamJob> reconcile(StreamJob resource, Context<StreamJob> context) {
-        StreamJob job = withLatestWrittenStatus(resource);
+        StreamJob job = resource;
         String namespace = job.getMetadata().getNamespace();
         Instant now = Instant.now();
         // Each Secret is read once per reconcile: the validator checks it, the store access uses it.
@@ -148,7 +138,7 @@ public class StreamJobReconciler implements Reconciler<StreamJob>, Cleaner<Strea
                 .anyMatch(c -> ConditionType.Ready.name().equals(c.getType()) && "True".equals(c.getStatus()))
                 ? config.flink().steadyPollInterval()
                 : config.flink().progressPollInterval());
-        return patchIfChanged(job, status).rescheduleAfter(next);
+        return patchIfChanged(job, status, context).rescheduleAfter(next);
     }
 
     /**
@@ -244,26 +234,29 @@ public class StreamJobReconciler implements Reconciler<StreamJob>, Cleaner<Strea
         return base64 == null ? null : new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
     }
 
-    /** The StreamJob, with the status last written if the informer has not delivered that write yet. */
-    private StreamJob withLatestWrittenStatus(StreamJob job) {
-        WrittenStatus last = written.get(job.getMetadata().getUid());
-        if (last == null || !last.readResourceVersion().equals(job.getMetadata().getResourceVersion())) {
-            return job;
-        }
-        StreamJob copy = io.fabric8.kubernetes.client.utils.Serialization.clone(job);
-        copy.setStatus(io.fabric8.kubernetes.client.utils.Serialization.clone(last.status()));
-        return copy;
-    }
-
-    private UpdateControl<StreamJob> patchIfChanged(StreamJob job, StreamJobStatus status) {
+    /**
+     * Writes the status if it changed, with the events its change calls for. The write goes
+     * through JOSDK's {@link PrimaryUpdateAndCacheUtils}: optimistic locking, and the written
+     * StreamJob cached for the next reconcile, which therefore never starts from a status older
+     * than the one written here (the informer may deliver the write later). Server-side apply in
+     * production, a JSON patch of the status against the mock API server of the tests.
+     */
+    private UpdateControl<StreamJob> patchIfChanged(StreamJob job, StreamJobStatus status, Context<StreamJob> context) {
         StreamJobStatus previous = job.getStatus();
         if (status.equals(previous)) {
             return UpdateControl.noUpdate();
         }
-        written.put(job.getMetadata().getUid(), new WrittenStatus(job.getMetadata().getResourceVersion(), status));
+        if (context.getControllerConfiguration().getConfigurationService().useSSAToPatchPrimaryResource()) {
+            PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(job, statusPatch(job, status), context);
+        } else {
+            PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(job, context, r -> {
+                r.setStatus(status);
+                return r;
+            });
+        }
         StatusEvent.between(previous == null ? List.of() : previous.getConditions(), status.getConditions())
                 .forEach(event -> events.record(job, event));
-        return UpdateControl.patchStatus(statusPatch(job, status));
+        return UpdateControl.noUpdate();
     }
 
     /**
