@@ -4,9 +4,9 @@ import dev.streamjob.operator.api.v1alpha1.JobRun;
 import dev.streamjob.operator.api.v1alpha1.JobState;
 import dev.streamjob.operator.api.v1alpha1.Operation;
 import dev.streamjob.operator.api.v1alpha1.OperationFailure;
-import dev.streamjob.operator.api.v1alpha1.RecoverySpec;
 import dev.streamjob.operator.api.v1alpha1.OperationPhase;
 import dev.streamjob.operator.api.v1alpha1.OperationType;
+import dev.streamjob.operator.api.v1alpha1.RecoverySpec;
 import dev.streamjob.operator.api.v1alpha1.SavepointInfo;
 import dev.streamjob.operator.api.v1alpha1.SavepointTrigger;
 import dev.streamjob.operator.api.v1alpha1.SavepointsSpec;
@@ -22,10 +22,9 @@ import dev.streamjob.operator.model.ResolvedStorage;
 import dev.streamjob.operator.model.StreamJobResources;
 import dev.streamjob.operator.observer.FlinkClusterObserver;
 import dev.streamjob.operator.observer.ObservedState;
-import dev.streamjob.operator.planner.RestartBudget;
-import dev.streamjob.operator.status.StatusComputer;
 import dev.streamjob.operator.planner.Change;
 import dev.streamjob.operator.planner.Planner;
+import dev.streamjob.operator.planner.RestartBudget;
 import dev.streamjob.operator.planner.SpecDigest;
 import dev.streamjob.operator.planner.Strategy;
 import dev.streamjob.operator.state.RestorePoints;
@@ -36,6 +35,7 @@ import dev.streamjob.operator.state.SnapshotStore.SnapshotStoreException;
 import dev.streamjob.operator.state.StoreAccess;
 import dev.streamjob.operator.status.Reason;
 import dev.streamjob.operator.status.RunState;
+import dev.streamjob.operator.status.StatusComputer;
 import dev.streamjob.operator.status.StatusEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
@@ -317,8 +317,9 @@ public class JobLifecycle {
      * What failed, if anything: the Flink job FAILED (its own restart strategy gave up), or a
      * JobManager container of the run exited with an error that is not rejected SQL (a restart
      * cannot fix the SQL; the spec must change), whether Kubernetes restarted it already or not.
-     * The pods of a new run start with no restarts, so one crash triggers one restart. A container that cannot start (an image pull, a missing
-     * Secret) is not a failure a restart cures either.
+     * The pods of a new run start with no restarts, so one crash triggers one restart. A
+     * container that cannot start (an image pull, a missing Secret) is not a failure a restart
+     * cures either.
      */
     static Optional<Failure> detectFailure(ObservedState observed) {
         if (observed.flink() instanceof ObservedState.Job job && "FAILED".equals(job.details().state())) {

@@ -17,6 +17,7 @@ import dev.streamjob.operator.observer.ObservedState;
 import dev.streamjob.operator.state.SnapshotStore;
 import dev.streamjob.operator.state.StoreAccess;
 import dev.streamjob.operator.status.ConditionType;
+import dev.streamjob.operator.status.Reason;
 import dev.streamjob.operator.status.RunState;
 import dev.streamjob.operator.status.StatusComputer;
 import dev.streamjob.operator.status.StatusEvent;
@@ -28,11 +29,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
-import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
@@ -44,11 +45,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -100,14 +103,10 @@ public class StreamJobReconciler implements Reconciler<StreamJob>, Cleaner<Strea
     }
 
     @Override
-    public UpdateControl<StreamJob> reconcile(StreamJob resource, Context<StreamJob> context) {
-        StreamJob job = resource;
+    public UpdateControl<StreamJob> reconcile(StreamJob job, Context<StreamJob> context) {
         String namespace = job.getMetadata().getNamespace();
         Instant now = Instant.now();
-        // Each Secret is read once per reconcile: the validator checks it, the store access uses it.
-        Map<String, Optional<Secret>> readSecrets = new java.util.HashMap<>();
-        java.util.function.Function<String, Optional<Secret>> secrets =
-                name -> readSecrets.computeIfAbsent(name, n -> secret(context, namespace, n));
+        Function<String, Optional<Secret>> secrets = secretsReadOnce(context, namespace);
         List<FieldError> errors = StreamJobValidator.validate(job, config, secrets);
         RunState before = RunState.of(job.getStatus());
         ObservedState observed = observer.observe(job, before.currentRun(), context);
@@ -149,9 +148,8 @@ public class StreamJobReconciler implements Reconciler<StreamJob>, Cleaner<Strea
      * is left, then deletes every checkpoint and savepoint of the StreamJob's runs (only those:
      * job ids start with its UID) and records a {@code SnapshotsDeleted} event. While the store
      * cannot be reached the finalizer stays and the deletion is retried at the steady poll
-     * interval, with a
-     * {@code SnapshotDeletionFailed} Warning event; setting the policy back to {@code Retain}
-     * lets the deletion finish without touching the store.
+     * interval, with a {@code SnapshotDeletionFailed} Warning event; setting the policy back to
+     * {@code Retain} lets the deletion finish without touching the store.
      */
     @Override
     public DeleteControl cleanup(StreamJob job, Context<StreamJob> context) {
@@ -167,19 +165,17 @@ public class StreamJobReconciler implements Reconciler<StreamJob>, Cleaner<Strea
                     name, pods);
             return DeleteControl.noFinalizerRemoval().rescheduleAfter(config.flink().progressPollInterval());
         }
-        Map<String, Optional<Secret>> readSecrets = new java.util.HashMap<>();
-        StoreAccess access = storeAccess(job,
-                secretName -> readSecrets.computeIfAbsent(secretName, n -> secret(context, job.getMetadata().getNamespace(), n)));
+        StoreAccess access = storeAccess(job, secretsReadOnce(context, job.getMetadata().getNamespace()));
         try {
             int objects = store.deleteRuns(access, StreamJobResources.uidPrefix(job));
             LOG.infof("StreamJob %s deleted: %d objects of its snapshots deleted from %s", name, objects, access);
-            events.record(job, new StatusEvent(false, "SnapshotsDeleted", "Deleted the " + objects
+            events.record(job, new StatusEvent(false, Reason.SnapshotsDeleted.name(), "Deleted the " + objects
                     + " objects of this StreamJob's checkpoints and savepoints (deletionPolicy: Delete)"));
             return DeleteControl.defaultDelete();
         } catch (SnapshotStore.SnapshotStoreException | RuntimeException e) {
             LOG.warnf("StreamJob %s is being deleted, but deleting its snapshots failed; retrying: %s", name,
                     e.getMessage());
-            events.record(job, new StatusEvent(true, "SnapshotDeletionFailed", "Deleting this StreamJob's snapshots"
+            events.record(job, new StatusEvent(true, Reason.SnapshotDeletionFailed.name(), "Deleting this StreamJob's snapshots"
                     + " failed, retrying (set spec.savepoints.deletionPolicy: Retain to keep them and finish the"
                     + " deletion): " + e.getMessage()));
             return DeleteControl.noFinalizerRemoval().rescheduleAfter(config.flink().steadyPollInterval());
@@ -207,7 +203,7 @@ public class StreamJobReconciler implements Reconciler<StreamJob>, Cleaner<Strea
         }
     }
 
-    private StoreAccess storeAccess(StreamJob job, java.util.function.Function<String, Optional<Secret>> secrets) {
+    private StoreAccess storeAccess(StreamJob job, Function<String, Optional<Secret>> secrets) {
         ResolvedStorage storage = ResolvedStorage.of(job, config);
         String accessKey = null;
         String secretKey = null;
@@ -218,8 +214,17 @@ public class StreamJobReconciler implements Reconciler<StreamJob>, Cleaner<Strea
             accessKey = decode(data.get(keyOr(ref.getAccessKeyKey(), SecretKeysReference.DEFAULT_ACCESS_KEY_KEY)));
             secretKey = decode(data.get(keyOr(ref.getSecretKeyKey(), SecretKeysReference.DEFAULT_SECRET_KEY_KEY)));
         }
-        return new StoreAccess(storage.endpointForOperator(job.getMetadata().getNamespace()).orElse(null), storage.region(), storage.bucket().orElse(null),
-                storage.keyPrefix(), accessKey, secretKey);
+        return new StoreAccess(storage.endpointForOperator(job.getMetadata().getNamespace()).orElse(null),
+                storage.region(), storage.bucket().orElse(null), storage.keyPrefix(), accessKey, secretKey);
+    }
+
+    /**
+     * Looks Secrets up by name, each read from the API once per reconcile: the validator checks
+     * it, the store access uses it.
+     */
+    private static Function<String, Optional<Secret>> secretsReadOnce(Context<StreamJob> context, String namespace) {
+        Map<String, Optional<Secret>> read = new HashMap<>();
+        return name -> read.computeIfAbsent(name, n -> secret(context, namespace, n));
     }
 
     private static Optional<Secret> secret(Context<StreamJob> context, String namespace, String name) {

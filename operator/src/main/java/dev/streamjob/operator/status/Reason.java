@@ -70,5 +70,9 @@ public enum Reason {
     /** The restarted job runs with all its tasks again (event). */
     JobRecovered,
     /** spec.recovery.maxRestarts restarts within spec.recovery.window: no more until the spec changes. */
-    RestartBudgetExhausted
+    RestartBudgetExhausted,
+    /** The deleted StreamJob's snapshots were deleted (deletionPolicy: Delete; event). */
+    SnapshotsDeleted,
+    /** Deleting the deleted StreamJob's snapshots failed; the deletion waits and retries (event). */
+    SnapshotDeletionFailed
 }

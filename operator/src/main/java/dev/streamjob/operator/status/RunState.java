@@ -30,16 +30,10 @@ public record RunState(JobRun currentRun, Operation operation, OperationFailure 
         restarts = restarts == null ? RestartHistory.NONE : restarts;
     }
 
-    /** The state without restart history (before any failure). */
-    public RunState(JobRun currentRun, Operation operation, OperationFailure lastFailure,
-            List<SavepointInfo> savepoints, Long savepointTriggerNonce) {
-        this(currentRun, operation, lastFailure, savepoints, savepointTriggerNonce, RestartHistory.NONE);
-    }
-
     /** The run state a status holds. */
     public static RunState of(StreamJobStatus status) {
         if (status == null) {
-            return new RunState(null, null, null, List.of(), null);
+            return new RunState(null, null, null, List.of(), null, RestartHistory.NONE);
         }
         return new RunState(status.getCurrentRun(), status.getOperation(), status.getLastFailure(),
                 status.getSavepoints(), status.getSavepointTriggerNonce(), status.getRestarts());
