@@ -175,12 +175,18 @@ class KafkaBrokerTest {
         OrderBatch batch = OrderGenerator.produce(kafka.bootstrapServers(),
                 OrderGenerator.batch("orders-crash", 1, 9, 10, START, Duration.ofSeconds(1)));
 
+        // commitTransaction() returns before the coordinator has written the commit markers: wait
+        // until the batch is readable as committed, so the kill hits data the broker acknowledged.
+        int expected = batch.records().size();
+        CommittedRecords.readUntil(kafka.bootstrapServers(), "orders-crash", values -> values.size() >= expected,
+                READ_TIMEOUT);
+
         kafka.kill();
         assertFalse(kafka.isRunning());
         kafka.start();
 
-        assertEquals(sortedJson(batch.records()),
-                CommittedRecords.readAll(kafka.bootstrapServers(), "orders-crash", READ_TIMEOUT).stream().sorted().toList());
+        assertEquals(sortedJson(batch.records()), CommittedRecords.readUntil(kafka.bootstrapServers(), "orders-crash",
+                values -> values.size() >= expected, READ_TIMEOUT).stream().sorted().toList());
     }
 
     private static List<String> sortedJson(List<OrderEvent> events) {
