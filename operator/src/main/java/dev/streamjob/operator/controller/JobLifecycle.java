@@ -127,14 +127,48 @@ public class JobLifecycle {
         return switch (plan.change()) {
             case DEPLOY -> Step.of(state.withRun(newRun(job, 1, 1, initialSavepoint(job), now)), true)
                     .requeueAfter(OPERATION_POLL);
-            case NONE -> detectFailure(observed)
-                    .map(f -> recover(job, state, f, now))
-                    .orElseGet(() -> Step.of(retainIfFirstCheckpoint(job, state, observed, access, now), true));
+            case NONE, HELD, SAVEPOINT -> watch(job, state, observed, access, plan, now);
             case IGNORE -> Step.of(state.withRun(withGeneration(state.currentRun(), generation(job))), true);
-            case HELD -> Step.of(state, false);
-            case SAVEPOINT -> savepoint(job, state, observed, plan, now);
             case SUSPEND, UPGRADE, SCALE, RESTART, RESUME -> startChange(job, state, observed, access, plan, now);
         };
+    }
+
+    /**
+     * While the run is meant to run unchanged (nothing to do, a held change, or a savepoint due):
+     * restarts it whole if {@link FailureDetector} reports a failure, else records the symptoms
+     * and takes the plan's step, looking again when the first grace period ends.
+     */
+    private Step watch(StreamJob job, RunState state, ObservedState observed, StoreAccess access, Planner.Plan plan,
+            Instant now) {
+        boolean apply = plan.change() != Change.HELD; // a held spec is not applied
+        RunState next = state;
+        Optional<Duration> recheck = Optional.empty();
+        if (state.currentRun().state() == JobState.RUNNING) {
+            FailureDetector.Assessment assessment = FailureDetector.assess(observed, state.currentRun(), state.symptoms(),
+                    recovery(job), runHasRecordedCheckpoint(job, state), now);
+            if (assessment.failure().isPresent()) {
+                return recover(job, state.withSymptoms(assessment.symptoms()), assessment.failure().get(), apply, now);
+            }
+            next = state.withSymptoms(assessment.symptoms());
+            recheck = assessment.recheckIn().map(d -> maxOf(d, Duration.ofMillis(200)));
+        }
+        Step step = switch (plan.change()) {
+            case SAVEPOINT -> savepoint(job, next, observed, plan, now);
+            case HELD -> Step.of(next, false);
+            default -> Step.of(retainIfFirstCheckpoint(job, next, observed, access, now), true);
+        };
+        return recheck.filter(r -> step.requeue().map(q -> r.compareTo(q) < 0).orElse(true))
+                .map(step::requeueAfter).orElse(step);
+    }
+
+    private static RecoverySpec recovery(StreamJob job) {
+        return job.getSpec().getRecovery() == null ? new RecoverySpec() : job.getSpec().getRecovery();
+    }
+
+    /** Whether status records a completed checkpoint of the current run. */
+    private static boolean runHasRecordedCheckpoint(StreamJob job, RunState state) {
+        var recorded = job.getStatus() == null ? null : job.getStatus().getLastCheckpoint();
+        return recorded != null && recorded.path() != null && recorded.path().contains("/" + state.currentRun().jobId() + "/");
     }
 
     private Step savepoint(StreamJob job, RunState state, ObservedState observed, Planner.Plan plan, Instant now) {
@@ -210,15 +244,19 @@ public class JobLifecycle {
             Instant now) {
         Operation op = state.operation();
         return switch (op.phase()) {
-            case SavepointInProgress -> pollSavepoint(job, state, access, now);
+            case SavepointInProgress -> pollSavepoint(job, state, observed, access, now);
             case Stopping -> stopping(job, state, observed, access, now);
             case Deploying -> deploying(job, state, observed, access, now);
         };
     }
 
-    private Step pollSavepoint(StreamJob job, RunState state, StoreAccess access, Instant now) {
+    private Step pollSavepoint(StreamJob job, RunState state, ObservedState observed, StoreAccess access, Instant now) {
         Operation op = state.operation();
         JobRun run = state.currentRun();
+        Optional<FailureDetector.Failure> failed = FailureDetector.immediate(observed);
+        if (failed.isPresent()) {
+            return jobFailedDuringSavepoint(job, state, failed.get(), now);
+        }
         SavepointStatus savepoint;
         try {
             savepoint = flink.savepointStatus(restEndpoint(job), run.jobId(), op.triggerId());
@@ -240,6 +278,29 @@ public class JobLifecycle {
                     ? savepointFailed(job, state, Reason.SavepointTimedOut, "not complete within " + timeout(job), now)
                     : Step.of(state, false).requeueAfter(OPERATION_POLL);
         };
+    }
+
+    /**
+     * The job failed while a savepoint was in flight, so none will complete. A plain savepoint
+     * fails and the job is restarted as after any failure. A stop (upgrade, scale, restart,
+     * suspend) goes on without the savepoint, as {@code last-state}: the old run is removed and
+     * the new one starts from the newest complete snapshot of the lineage (a savepoint that did
+     * complete included), as the Flink Kubernetes operator's last-state fallback does.
+     */
+    private Step jobFailedDuringSavepoint(StreamJob job, RunState state, FailureDetector.Failure failed, Instant now) {
+        Operation op = state.operation();
+        if (op.type() == OperationType.Savepoint) {
+            String text = op.savepointTrigger() + " savepoint failed: " + failed.message();
+            return recover(job, state.withOperation(null).withFailure(failure(OperationType.Savepoint, job,
+                    Reason.SavepointFailed, text, now)), failed, true, now);
+        }
+        String text = op.type() + " of generation " + op.generation() + ": the job failed during its stop-with-savepoint ("
+                + failed.message() + "); it goes on without the savepoint, from the newest complete snapshot";
+        LOG.warnf("StreamJob %s/%s: %s", job.getMetadata().getNamespace(), job.getMetadata().getName(), text);
+        Operation lastState = new Operation(op.type(), OperationPhase.Stopping, op.generation(), UpgradeMode.LAST_STATE,
+                op.savepointTrigger(), null, null, op.startedAt(), time(now));
+        return Step.of(state.withOperation(lastState), false, warning(Reason.SavepointFailed, text)).scalingDown()
+                .requeueAfter(OPERATION_POLL);
     }
 
     /**
@@ -305,46 +366,17 @@ public class JobLifecycle {
     }
 
     /**
-     * A failure of the deployed run that a whole-job restart may cure.
-     *
-     * @param reason {@code JobFailed} or {@code JobManagerFailed}
-     * @param message what was observed
-     */
-    record Failure(Reason reason, String message) {
-    }
-
-    /**
-     * What failed, if anything: the Flink job FAILED (its own restart strategy gave up), or a
-     * JobManager container of the run exited with an error that is not rejected SQL (a restart
-     * cannot fix the SQL; the spec must change), whether Kubernetes restarted it already or not.
-     * The pods of a new run start with no restarts, so one crash triggers one restart. A
-     * container that cannot start (an image pull, a missing Secret) is not a failure a restart
-     * cures either.
-     */
-    static Optional<Failure> detectFailure(ObservedState observed) {
-        if (observed.flink() instanceof ObservedState.Job job && "FAILED".equals(job.details().state())) {
-            return Optional.of(new Failure(Reason.JobFailed, "the Flink job " + job.details().jobId() + " FAILED"));
-        }
-        return observed.jobManagerProblem().filter(p -> p.exitCode().isPresent())
-                .or(observed::jobManagerCrashed)
-                .filter(p -> StatusComputer.sqlRejection(p.message()).isEmpty())
-                .map(p -> new Failure(Reason.JobManagerFailed, "the JobManager container exited with code "
-                        + p.exitCode().get() + " (" + p.restarts() + " restarts)"
-                        + (p.message().isBlank() ? "" : ": " + p.message().strip())));
-    }
-
-    /**
      * Restarts the failed run as a whole, from the newest snapshot of its lineage (the Stopping
      * phase chooses it once no pod of the old run is left), within the restart budget of
      * {@code spec.recovery}; waits out the backoff, or gives up with {@code RestartBudgetExhausted}
      * until the spec changes.
      */
-    private Step recover(StreamJob job, RunState state, Failure failure, Instant now) {
-        RecoverySpec recovery = job.getSpec().getRecovery() == null ? new RecoverySpec() : job.getSpec().getRecovery();
+    private Step recover(StreamJob job, RunState state, FailureDetector.Failure failure, boolean apply, Instant now) {
+        RecoverySpec recovery = recovery(job);
         OperationFailure last = state.lastFailure();
         if (last != null && Reason.RestartBudgetExhausted.name().equals(last.reason())
                 && Objects.equals(last.generation(), generation(job))) {
-            return Step.of(state, true); // given up for this generation; Degraded says so
+            return Step.of(state, apply); // given up for this generation; Degraded says so
         }
         String name = job.getMetadata().getNamespace() + "/" + job.getMetadata().getName();
         RestartBudget.Decision decision = RestartBudget.decide(state.restarts(), recovery, now);
@@ -355,11 +387,11 @@ public class JobLifecycle {
             LOG.warnf("StreamJob %s: %s", name, message);
             // Degraded=True/RestartBudgetExhausted; its transition is the Warning event.
             return Step.of(state.withFailure(failure(OperationType.Recover, job, Reason.RestartBudgetExhausted,
-                    message, now)), true);
+                    message, now)), apply);
         }
         if (decision instanceof RestartBudget.Wait w) {
             LOG.infof("StreamJob %s: %s; next restart not before %s (backoff)", name, failure.message(), w.at());
-            return Step.of(state, true).requeueAfter(maxOf(Duration.between(now, w.at()), Duration.ofMillis(200)));
+            return Step.of(state, apply).requeueAfter(maxOf(Duration.between(now, w.at()), Duration.ofMillis(200)));
         }
         int attempt = ((RestartBudget.RestartNow) decision).attempt();
         String message = failure.message() + "; restarting the whole job from the newest snapshot of lineage "
@@ -367,8 +399,8 @@ public class JobLifecycle {
                 + " within " + recovery.getWindow() + ")";
         LOG.warnf("StreamJob %s: %s", name, message);
         String started = time(now);
-        RunState next = state.withRestarts(RestartBudget.record(state.restarts(), recovery, now,
-                        failure.reason().name(), failure.message()))
+        RunState next = state.withSymptoms(List.of())
+                .withRestarts(RestartBudget.record(state.restarts(), recovery, now, failure.reason().name(), failure.message()))
                 .withOperation(new Operation(OperationType.Recover, OperationPhase.Stopping, generation(job),
                         UpgradeMode.LAST_STATE, null, null, null, started, started));
         return Step.of(next, false, warning(Reason.JobRestarted, message)).scalingDown().requeueAfter(OPERATION_POLL);
@@ -422,7 +454,7 @@ public class JobLifecycle {
                 .requeueAfter(OPERATION_POLL);
     }
 
-    /** Ends the operation once the new run's job runs with all its tasks, or a newer change supersedes it. */
+    /** Ends the operation once the new run's job runs with all its tasks; restarts a new run that fails; gives way to a newer change. */
     private Step deploying(StreamJob job, RunState state, ObservedState observed, StoreAccess access, Instant now) {
         Operation op = state.operation();
         JobRun run = state.currentRun();
@@ -435,6 +467,11 @@ public class JobLifecycle {
             return Step.of(done, true, normal(completed, op.type() + " done in " + seconds + " s: run "
                     + run.number() + " (job " + run.jobId() + ") runs with parallelism " + run.parallelism() + ", started from "
                     + (run.restorePath() == null ? "empty state" : run.restorePath())));
+        }
+        Optional<FailureDetector.Failure> failed = FailureDetector.immediate(observed);
+        if (failed.isPresent()) {
+            // The new run failed while starting: restart it like any failed run, within the budget.
+            return recover(job, state.withOperation(null), failed.get(), true, now);
         }
         Planner.Plan plan = Planner.plan(job, FlinkPods.image(job, config), now);
         if (plan.change().replacesRun() || plan.change() == Change.SUSPEND) {

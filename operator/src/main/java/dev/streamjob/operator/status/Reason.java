@@ -67,6 +67,14 @@ public enum Reason {
     JobRestarted,
     /** The JobManager container keeps exiting with an error (not rejected SQL): a restart trigger. */
     JobManagerFailed,
+    /** The JobManager's REST API did not answer for longer than spec.recovery.jobManagerGracePeriod. */
+    JobManagerUnreachable,
+    /** Fewer TaskManager pods than wanted were ready for longer than spec.recovery.taskManagerGracePeriod. */
+    TaskManagersLost,
+    /** The job did not run all its tasks for longer than spec.recovery.restartingTimeout. */
+    JobStuckRestarting,
+    /** The running job completed no checkpoint for spec.recovery.checkpointProgressTimeout. */
+    CheckpointsStalled,
     /** The restarted job runs with all its tasks again (event). */
     JobRecovered,
     /** spec.recovery.maxRestarts restarts within spec.recovery.window: no more until the spec changes. */

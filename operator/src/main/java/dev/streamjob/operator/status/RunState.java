@@ -6,6 +6,7 @@ import dev.streamjob.operator.api.v1alpha1.OperationFailure;
 import dev.streamjob.operator.api.v1alpha1.RestartHistory;
 import dev.streamjob.operator.api.v1alpha1.SavepointInfo;
 import dev.streamjob.operator.api.v1alpha1.StreamJobStatus;
+import dev.streamjob.operator.api.v1alpha1.Symptom;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,39 +21,41 @@ import java.util.List;
  * @param savepoints savepoint history, newest first
  * @param savepointTriggerNonce the savepointTriggerNonce acted on, or null
  * @param restarts the whole-job restarts after failures
+ * @param symptoms signs of a failure seen now, with the time each was first seen
  */
 public record RunState(JobRun currentRun, Operation operation, OperationFailure lastFailure,
-        List<SavepointInfo> savepoints, Long savepointTriggerNonce, RestartHistory restarts) {
+        List<SavepointInfo> savepoints, Long savepointTriggerNonce, RestartHistory restarts, List<Symptom> symptoms) {
 
-    /** Copies the list; no restart history is an empty one. */
+    /** Copies the lists; no restart history is an empty one. */
     public RunState {
         savepoints = List.copyOf(savepoints == null ? List.of() : savepoints);
         restarts = restarts == null ? RestartHistory.NONE : restarts;
+        symptoms = List.copyOf(symptoms == null ? List.of() : symptoms);
     }
 
     /** The run state a status holds. */
     public static RunState of(StreamJobStatus status) {
         if (status == null) {
-            return new RunState(null, null, null, List.of(), null, RestartHistory.NONE);
+            return new RunState(null, null, null, List.of(), null, RestartHistory.NONE, List.of());
         }
         return new RunState(status.getCurrentRun(), status.getOperation(), status.getLastFailure(),
-                status.getSavepoints(), status.getSavepointTriggerNonce(), status.getRestarts());
+                status.getSavepoints(), status.getSavepointTriggerNonce(), status.getRestarts(), status.getSymptoms());
     }
 
     public RunState withRun(JobRun run) {
-        return new RunState(run, operation, lastFailure, savepoints, savepointTriggerNonce, restarts);
+        return new RunState(run, operation, lastFailure, savepoints, savepointTriggerNonce, restarts, symptoms);
     }
 
     public RunState withOperation(Operation op) {
-        return new RunState(currentRun, op, lastFailure, savepoints, savepointTriggerNonce, restarts);
+        return new RunState(currentRun, op, lastFailure, savepoints, savepointTriggerNonce, restarts, symptoms);
     }
 
     public RunState withFailure(OperationFailure failure) {
-        return new RunState(currentRun, operation, failure, savepoints, savepointTriggerNonce, restarts);
+        return new RunState(currentRun, operation, failure, savepoints, savepointTriggerNonce, restarts, symptoms);
     }
 
     public RunState withSavepointTriggerNonce(Long nonce) {
-        return new RunState(currentRun, operation, lastFailure, savepoints, nonce, restarts);
+        return new RunState(currentRun, operation, lastFailure, savepoints, nonce, restarts, symptoms);
     }
 
     /** The history with {@code savepoint} added first, cut to {@code limit} entries. */
@@ -61,17 +64,21 @@ public record RunState(JobRun currentRun, Operation operation, OperationFailure 
         history.add(savepoint);
         savepoints.stream().filter(s -> !s.path().equals(savepoint.path())).forEach(history::add);
         return new RunState(currentRun, operation, lastFailure, history.subList(0, Math.min(limit, history.size())),
-                savepointTriggerNonce, restarts);
+                savepointTriggerNonce, restarts, symptoms);
     }
 
     /** The history without the savepoints at {@code paths} (deleted by retention). */
     public RunState withoutSavepoints(java.util.Set<String> paths) {
         return new RunState(currentRun, operation, lastFailure,
-                savepoints.stream().filter(s -> !paths.contains(s.path())).toList(), savepointTriggerNonce, restarts);
+                savepoints.stream().filter(s -> !paths.contains(s.path())).toList(), savepointTriggerNonce, restarts, symptoms);
     }
 
     public RunState withRestarts(RestartHistory history) {
-        return new RunState(currentRun, operation, lastFailure, savepoints, savepointTriggerNonce, history);
+        return new RunState(currentRun, operation, lastFailure, savepoints, savepointTriggerNonce, history, symptoms);
+    }
+
+    public RunState withSymptoms(List<Symptom> current) {
+        return new RunState(currentRun, operation, lastFailure, savepoints, savepointTriggerNonce, restarts, current);
     }
 
     /** Writes the fields into a status. */
@@ -82,5 +89,6 @@ public record RunState(JobRun currentRun, Operation operation, OperationFailure 
         status.setSavepoints(new ArrayList<>(savepoints));
         status.setSavepointTriggerNonce(savepointTriggerNonce);
         status.setRestarts(restarts.count() == 0 ? null : restarts);
+        status.setSymptoms(new ArrayList<>(symptoms));
     }
 }

@@ -112,6 +112,12 @@ public final class StreamJobValidator {
         duration("spec.recovery.window", recovery.getWindow(), errors);
         duration("spec.recovery.initialBackoff", recovery.getInitialBackoff(), errors);
         duration("spec.recovery.maxBackoff", recovery.getMaxBackoff(), errors);
+        duration("spec.recovery.jobManagerGracePeriod", recovery.getJobManagerGracePeriod(), errors);
+        duration("spec.recovery.taskManagerGracePeriod", recovery.getTaskManagerGracePeriod(), errors);
+        duration("spec.recovery.restartingTimeout", recovery.getRestartingTimeout(), errors);
+        if (recovery.getCheckpointProgressTimeout() != null) {
+            duration("spec.recovery.checkpointProgressTimeout", recovery.getCheckpointProgressTimeout(), errors);
+        }
         if (recovery.getMaxRestarts() == null || recovery.getMaxRestarts() < 0 || recovery.getMaxRestarts() > 1000) {
             errors.add(new FieldError("spec.recovery.maxRestarts", "must be between 0 and 1000, got "
                     + recovery.getMaxRestarts()));

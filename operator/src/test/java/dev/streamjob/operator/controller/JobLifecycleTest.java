@@ -441,4 +441,78 @@ class JobLifecycleTest {
                     assertThat(r.restorePath()).isEqualTo("s3://snapshots/recover/orders/checkpoints/" + run2 + "/chk-9");
                 }));
     }
+
+    @Test
+    void aJobManagerThatCrashesDuringAnUpgradesSavepointLetsTheUpgradeGoOnFromTheNewestCheckpoint() {
+        StreamJob job = running("crash-upgrade");
+        String run1 = StreamJobResources.jobId(job, 1, 1);
+        store.checkpoint(access("crash-upgrade"), run1, 7, Instant.now());
+        flink.savepointOutcome(SavepointStatus.inProgress());
+        edit("crash-upgrade", j -> j.getSpec().getJob().setSql(TestStreamJobs.SQL + "\n-- v2\n"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("crash-upgrade").getStatus().getOperation() != null
+                && get("crash-upgrade").getStatus().getOperation().phase() == OperationPhase.SavepointInProgress);
+
+        // The JobManager is killed before the savepoint completes (the kubelet saw exit code 137).
+        client.pods().inNamespace("crash-upgrade").resource(new PodBuilder().withNewMetadata()
+                .withName("orders-jobmanager-0")
+                .addToLabels("app.kubernetes.io/managed-by", StreamJobResources.MANAGED_BY)
+                .addToLabels(StreamJobResources.NAME_LABEL, "orders")
+                .addToLabels(StreamJobResources.COMPONENT_LABEL, "jobmanager").endMetadata()
+                .withNewStatus().addNewContainerStatus().withName(StreamJobResources.FLINK_CONTAINER).withRestartCount(0)
+                .withNewState().withNewTerminated().withExitCode(137).withReason("Error").endTerminated().endState()
+                .endContainerStatus().endStatus().build()).create();
+
+        // The upgrade goes on without the savepoint: the old run is removed ...
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(get("crash-upgrade").getStatus().getOperation()).satisfies(op -> {
+                assertThat(op.type()).isEqualTo(OperationType.Upgrade);
+                assertThat(op.phase()).isEqualTo(OperationPhase.Stopping);
+                assertThat(op.upgradeMode()).isEqualTo(UpgradeMode.LAST_STATE);
+            });
+            assertThat(client.apps().deployments().inNamespace("crash-upgrade").withName("orders-jobmanager").get()
+                    .getSpec().getReplicas()).isZero();
+        });
+        assertThat(events("crash-upgrade", "SavepointFailed")).singleElement().satisfies(e -> assertThat(e.getMessage())
+                .contains("failed during its stop-with-savepoint", "exited with code 137", "newest complete snapshot"));
+        // ... and once its pod is gone, the new spec starts from the newest checkpoint.
+        client.pods().inNamespace("crash-upgrade").withName("orders-jobmanager-0").delete();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(get("crash-upgrade").getStatus().getCurrentRun())
+                .satisfies(r -> {
+                    assertThat(r.number()).isEqualTo(2);
+                    assertThat(r.generation()).isEqualTo(2L);
+                    assertThat(r.restorePath()).isEqualTo("s3://snapshots/crash-upgrade/orders/checkpoints/" + run1 + "/chk-7");
+                }));
+        assertThat(events("crash-upgrade", "JobRestarted")).as("the upgrade restarts the job anyway").isEmpty();
+    }
+
+    @Test
+    void taskManagersLostLongerThanTheGracePeriodRestartTheWholeJob() {
+        StreamJob job = running("tm-lost", j -> j.getSpec().getRecovery().setTaskManagerGracePeriod("3s"));
+        String run1 = StreamJobResources.jobId(job, 1, 1);
+        flink.completedCheckpoint(endpoint(job), run1, 4, "s3://snapshots/tm-lost/orders/checkpoints/" + run1 + "/chk-4",
+                Instant.now().toEpochMilli());
+        store.checkpoint(access("tm-lost"), run1, 4, Instant.now());
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("tm-lost").getStatus().getLastCheckpoint() != null);
+
+        // The Deployment controller reports one of the two TaskManager pods not ready.
+        client.apps().deployments().inNamespace("tm-lost").withName("orders-taskmanager").editStatus(d ->
+                new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder(d).withNewStatus().withObservedGeneration(1L)
+                        .withReplicas(2).withReadyReplicas(1).endStatus().build());
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(get("tm-lost").getStatus().getSymptoms())
+                .singleElement().satisfies(s -> {
+                    assertThat(s.reason()).isEqualTo("TaskManagersLost");
+                    assertThat(s.message()).isEqualTo("1 of 2 TaskManager pods ready");
+                }));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            StreamJob current = get("tm-lost");
+            assertThat(current.getStatus().getCurrentRun().number()).isEqualTo(2);
+            assertThat(current.getStatus().getCurrentRun().restorePath())
+                    .isEqualTo("s3://snapshots/tm-lost/orders/checkpoints/" + run1 + "/chk-4");
+            assertThat(current.getStatus().getRestarts().lastReason()).isEqualTo("TaskManagersLost");
+            assertThat(current.getStatus().getSymptoms()).isEmpty();
+        });
+        assertThat(events("tm-lost", "JobRestarted")).singleElement().satisfies(e -> assertThat(e.getMessage())
+                .contains("1 of 2 TaskManager pods ready for ", "(spec.recovery.taskManagerGracePeriod: 3s)"));
+    }
 }

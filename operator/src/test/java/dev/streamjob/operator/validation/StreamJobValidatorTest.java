@@ -51,10 +51,14 @@ class StreamJobValidatorTest {
         job.getSpec().getRecovery().setMaxRestarts(-1);
         job.getSpec().getRecovery().setWindow(null);
         job.getSpec().getRecovery().setMaxBackoff("0s");
+        job.getSpec().getRecovery().setTaskManagerGracePeriod("0min");
+        job.getSpec().getRecovery().setCheckpointProgressTimeout("0s");
 
         assertThat(validate(job)).containsExactly(
                 new FieldError("spec.recovery.window", "required"),
                 new FieldError("spec.recovery.maxBackoff", "must be longer than zero"),
+                new FieldError("spec.recovery.taskManagerGracePeriod", "must be longer than zero"),
+                new FieldError("spec.recovery.checkpointProgressTimeout", "must be longer than zero"),
                 new FieldError("spec.recovery.maxRestarts", "must be between 0 and 1000, got -1"));
     }
 

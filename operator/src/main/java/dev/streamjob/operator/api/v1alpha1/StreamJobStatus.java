@@ -64,6 +64,17 @@ public class StreamJobStatus {
     @JsonPropertyDescription("Whole-job restarts the operator made after failures.")
     private RestartHistory restarts;
 
+    @JsonPropertyDescription("Signs of a failure seen now, each with the time it was first seen; the job is restarted when one outlasts its grace period in spec.recovery.")
+    private List<Symptom> symptoms = new ArrayList<>();
+
+    public List<Symptom> getSymptoms() {
+        return symptoms;
+    }
+
+    public void setSymptoms(List<Symptom> symptoms) {
+        this.symptoms = symptoms;
+    }
+
     public RestartHistory getRestarts() {
         return restarts;
     }
@@ -205,13 +216,15 @@ public class StreamJobStatus {
                 && Objects.equals(operation, other.operation)
                 && Objects.equals(lastFailure, other.lastFailure)
                 && Objects.equals(savepoints, other.savepoints)
-                && Objects.equals(savepointTriggerNonce, other.savepointTriggerNonce);
+                && Objects.equals(savepointTriggerNonce, other.savepointTriggerNonce)
+                && Objects.equals(restarts, other.restarts)
+                && Objects.equals(symptoms, other.symptoms);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(observedGeneration, conditions, jobId, jobState, parallelism, selector,
                 readyTaskManagers, lastCheckpoint, restoredFrom, currentRun, operation, lastFailure, savepoints,
-                savepointTriggerNonce);
+                savepointTriggerNonce, restarts, symptoms);
     }
 }
