@@ -63,7 +63,6 @@ public final class LocalFlinkCluster implements AutoCloseable {
     public static LocalFlinkCluster start(Path runtimeHome, int restPort, ConfigMap configMap, Deployment jobManager,
             Deployment taskManager, Collection<Secret> secrets, Path workDirectory) {
         int rpcPort = freePort();
-        int blobPort = freePort();
         List<String> cluster = List.of(
                 "-Djobmanager.rpc.address=127.0.0.1",
                 "-Djobmanager.rpc.port=" + rpcPort);
@@ -72,7 +71,9 @@ public final class LocalFlinkCluster implements AutoCloseable {
                 "-Drest.address=127.0.0.1",
                 "-Drest.bind-address=127.0.0.1",
                 "-Drest.port=" + restPort,
-                "-Dblob.server.port=" + blobPort)));
+                // Any free port: TaskManagers learn it over RPC, and a port chosen in advance may
+                // be taken (as an ephemeral port of some connection) before the JobManager binds it.
+                "-Dblob.server.port=0")));
         List<PodProcess> tms = new ArrayList<>();
         int replicas = taskManager.getSpec().getReplicas();
         for (int i = 0; i < replicas; i++) {
