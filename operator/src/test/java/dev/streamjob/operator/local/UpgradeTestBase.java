@@ -3,8 +3,10 @@ package dev.streamjob.operator.local;
 import static org.awaitility.Awaitility.await;
 
 import dev.streamjob.operator.api.v1alpha1.StreamJob;
+import dev.streamjob.operator.model.StreamJobResources;
 import dev.streamjob.testbed.OrderBatch;
 import dev.streamjob.testbed.OrderGenerator;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.nio.file.Path;
@@ -16,6 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -59,6 +62,48 @@ abstract class UpgradeTestBase extends ExamplePipelineTestBase {
                 client.apps().deployments().inNamespace(namespace()).withName("orders-revenue-jobmanager").get()
                         .getSpec().getReplicas() == 0);
         endRun();
+    }
+
+    /**
+     * Plays the kubelet until {@code done}: ends the run's processes and Pods once the operator
+     * scaled the JobManager Deployment to zero, and starts the deployed run's pods when it wants
+     * them again.
+     */
+    void followUntil(Duration atMost, BooleanSupplier done) {
+        await().atMost(atMost).pollInterval(Duration.ofMillis(100)).until(() -> {
+            Deployment jm = client.apps().deployments().inNamespace(namespace()).withName("orders-revenue-jobmanager").get();
+            int replicas = jm.getSpec().getReplicas();
+            if (replicas == 0 && flink != null) {
+                endRun();
+            } else if (replicas > 0 && flink == null) {
+                startRun(currentPods());
+            }
+            return done.getAsBoolean();
+        });
+    }
+
+    /** Plays the kubelet until the operation is over and run {@code expectedRun} runs with all its tasks. */
+    StreamJob followUntilRunning(int expectedRun) {
+        followUntil(Duration.ofMinutes(3), () -> {
+            StreamJob job = current();
+            return job.getStatus().getCurrentRun().number() == expectedRun && job.getStatus().getOperation() == null
+                    && ready(job);
+        });
+        return current();
+    }
+
+    /**
+     * Reports in the JobManager Pod's status that its container terminated with {@code exitCode},
+     * as the kubelet does after a crash (here it is not restarted).
+     */
+    void reportJobManagerExit(int exitCode) {
+        Pod jobManager = client.pods().inNamespace(namespace()).list().getItems().stream()
+                .filter(p -> "jobmanager".equals(p.getMetadata().getLabels().get(StreamJobResources.COMPONENT_LABEL)))
+                .findFirst().orElseThrow();
+        client.pods().inNamespace(namespace()).resource(new PodBuilder(jobManager).withNewStatus().addNewContainerStatus()
+                .withName(StreamJobResources.FLINK_CONTAINER).withRestartCount(0).withNewState().withNewTerminated()
+                .withExitCode(exitCode).withReason("Error").endTerminated().endState().endContainerStatus().endStatus()
+                .build()).updateStatus();
     }
 
     void startRun(ExamplePods pods) {
@@ -107,6 +152,12 @@ abstract class UpgradeTestBase extends ExamplePipelineTestBase {
         private final ScheduledExecutorService pace = Executors.newSingleThreadScheduledExecutor();
 
         InputFeed(OrderBatch batch) {
+            this(batch, 0);
+        }
+
+        /** The feed of {@code batch} from order {@code from} on (what an earlier feed wrote is skipped). */
+        InputFeed(OrderBatch batch, int from) {
+            written.set(from);
             pace.scheduleAtFixedRate(() -> {
                 if (failure.get() == null && written.get() + CHUNK < batch.orders().size()) {
                     try {

@@ -188,7 +188,40 @@ public final class S3Server implements AutoCloseable {
         return keys;
     }
 
-    /** Stops S3Proxy (SIGTERM, then SIGKILL after 10 s), keeping its data and port. */
+    /**
+     * Freezes S3Proxy with SIGSTOP: the kernel still accepts connections but nothing answers, as
+     * during a network partition or a hung store. Its objects stay (they live in its memory,
+     * which {@link #stop()} would lose). Does nothing if it is not running.
+     *
+     * @throws IllegalStateException if the signal cannot be sent
+     */
+    public synchronized void freeze() {
+        signal("STOP");
+    }
+
+    /** Lets a frozen S3Proxy go on (SIGCONT). */
+    public synchronized void thaw() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        if (jvm == null) {
+            return;
+        }
+        try {
+            int exit = new ProcessBuilder("kill", "-" + name, String.valueOf(jvm.pid())).inheritIO().start().waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException("kill -" + name + " " + jvm.pid() + " exited with " + exit);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot send SIG" + name + " to the S3 server", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted sending SIG" + name + " to the S3 server", e);
+        }
+    }
+
+    /** Stops S3Proxy (SIGTERM, then SIGKILL after 10 s), keeping its port; its objects are gone. */
     public synchronized void stop() {
         if (jvm != null) {
             jvm.stop(SHUTDOWN_GRACE);

@@ -40,6 +40,26 @@ class S3ServerTest {
     }
 
     @Test
+    void aFrozenServerAnswersNothingAndKeepsItsObjectsWhenThawed() throws Exception {
+        s3.createBucket("frozen");
+        put(s3.client(), "frozen", "chk-1/_metadata", "kept");
+        MinioClient impatient = MinioClient.builder().endpoint(s3.endpoint()).credentials("operator", "operator-secret")
+                .httpClient(new okhttp3.OkHttpClient.Builder().readTimeout(java.time.Duration.ofSeconds(1)).build())
+                .build();
+
+        s3.freeze();
+        try {
+            assertThrows(java.io.InterruptedIOException.class, () -> impatient.statObject(
+                    StatObjectArgs.builder().bucket("frozen").object("chk-1/_metadata").build()));
+        } finally {
+            s3.thaw();
+        }
+        try (InputStream in = impatient.getObject(GetObjectArgs.builder().bucket("frozen").object("chk-1/_metadata").build())) {
+            assertEquals("kept", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
     void putsAndListsObjectsWithMinio() throws Exception {
         s3.createBucket("checkpoints");
         MinioClient client = s3.client();

@@ -1,0 +1,248 @@
+package dev.streamjob.operator.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamjob.operator.api.v1alpha1.OperationPhase;
+import dev.streamjob.operator.api.v1alpha1.StreamJob;
+import dev.streamjob.testbed.CommittedRecords;
+import dev.streamjob.testbed.OrderBatch;
+import dev.streamjob.testbed.OrderGenerator;
+import dev.streamjob.testbed.PodProcess;
+import dev.streamjob.testbed.WindowAggregate;
+import io.fabric8.kubernetes.api.model.Event;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Failures of the running example under continuous input, on real Flink, Kafka and S3, one after
+ * the other: every Flink process killed in the middle of a checkpoint, killed again during an
+ * upgrade's stop-with-savepoint, the S3 store not answering for longer than the checkpoint interval, and
+ * the Kafka broker restarted. The test plays the kubelet: it runs the pods of each run as local
+ * processes, reports a killed JobManager container with exit code 137 in its Pod's status, ends
+ * a run's processes when the operator scales its Deployments to zero and starts the next run's
+ * once the operator deploys it. At the end a read_committed consumer must see exactly the
+ * aggregates of the input: no order lost, none counted twice, windows spanning the failures whole.
+ */
+@QuarkusTest
+@TestProfile(LocalFlinkProfile.class)
+@WithKubernetesTestServer(crud = true)
+class RecoveryChaosIT extends UpgradeTestBase {
+
+    private static final int ORDERS = 30_000;
+    private static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(2);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Override
+    String namespace() {
+        return "chaos";
+    }
+
+    @Test
+    void noRecordIsLostOrDuplicatedThroughKillsAStoreOutageAndABrokerRestart() throws Exception {
+        work = Files.createTempDirectory("recovery-chaos-it");
+        // Event times 20 ms apart: 10 s windows of 500 orders, written 100 per second.
+        OrderBatch batch = OrderGenerator.batch("orders", 2, 29, ORDERS, OrderGenerator.DEFAULT_START, Duration.ofMillis(20));
+        startRun(createExample(CHECKPOINT_INTERVAL.toSeconds() + "s"));
+        InputFeed feed = new InputFeed(batch);
+        try {
+            awaitReady();
+            killDuringACheckpoint();
+            killDuringAnUpgradesSavepoint();
+            storeOutage();
+            feed = brokerRestart(feed, batch);
+
+            int written = feed.stop();
+            assertThat(written).as("orders written during the failures").isGreaterThan(ORDERS / 5);
+            OrderGenerator.produceRange(kafka.bootstrapServers(), batch, written, ORDERS);
+            List<WindowAggregate> expected = batch.expectedAggregates();
+            CommittedRecords.readUntil(kafka.bootstrapServers(), "revenue", values -> values.size() >= expected.size(),
+                    Duration.ofMinutes(3));
+            long seen = awaitCheckpoint(0).id();
+            awaitCheckpoint(seen + 1);
+            List<WindowAggregate> all = WindowAggregate.fromJson(
+                    CommittedRecords.readAll(kafka.bootstrapServers(), "revenue", Duration.ofSeconds(60)));
+            assertThat(all).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(expected.stream().mapToLong(WindowAggregate::orders).sum()).isEqualTo(ORDERS);
+
+            // Checkpoint hygiene: of the crashed and replaced runs only the current run's restore point is left.
+            StreamJob done = current();
+            String checkpoints = namespace() + "/orders-revenue/checkpoints/";
+            String restoredFrom = done.getStatus().getCurrentRun().restorePath();
+            assertThat(s3.listObjects(BUCKET, checkpoints)).filteredOn(key -> key.endsWith("/_metadata"))
+                    .isNotEmpty()
+                    .allSatisfy(key -> assertThat(key.startsWith(checkpoints + done.getStatus().getCurrentRun().jobId() + "/")
+                            || ("s3://" + BUCKET + "/" + key).equals(restoredFrom + "/_metadata"))
+                            .as("%s is of run %s or its restore point %s", key, done.getStatus().getCurrentRun().jobId(),
+                                    restoredFrom).isTrue());
+            System.out.printf("MEASURED chaos: %d orders in, %d window aggregates out, exactly as expected; "
+                    + "%d operator restarts, current run %d%n", ORDERS, expected.size(),
+                    done.getStatus().getRestarts().count(), done.getStatus().getCurrentRun().number());
+        } catch (AssertionError | RuntimeException e) {
+            throw withLogs(e);
+        } finally {
+            feed.close();
+            endRun();
+        }
+    }
+
+    /**
+     * One TaskManager is frozen (SIGSTOP) so the next checkpoint cannot complete; once the other
+     * has acknowledged its part, every process is killed. The operator must restart the whole job
+     * from the newest complete checkpoint, not the partial one.
+     */
+    private void killDuringACheckpoint() throws Exception {
+        String jobId = current().getStatus().getCurrentRun().jobId();
+        awaitCheckpoint(1);
+        freeze(flink.taskManagers().get(0));
+        JsonNode inFlight = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> inProgressCheckpoint(jobId), c -> c != null && c.path("num_acknowledged_subtasks").asInt() > 0);
+        long partial = inFlight.path("id").asLong();
+        long newestComplete = checkpoints(jobId).path("latest").path("completed").path("id").asLong();
+        Instant killed = killEverything();
+
+        StreamJob recovered = followUntilRunning(2);
+        System.out.printf("MEASURED killed during checkpoint %d -> run 2 RUNNING with all tasks: %.1f s%n", partial,
+                seconds(killed));
+        assertThat(recovered.getStatus().getCurrentRun().restorePath())
+                .isEqualTo("s3://" + BUCKET + "/" + namespace() + "/orders-revenue/checkpoints/" + jobId + "/chk-" + newestComplete);
+        assertThat(newestComplete).isLessThan(partial);
+        assertThat(s3.listObjects(BUCKET, namespace() + "/orders-revenue/checkpoints/" + jobId + "/chk-" + partial + "/"))
+                .as("the partial checkpoint").noneMatch(key -> key.endsWith("/_metadata"));
+        assertThat(recovered.getStatus().getRestarts().count()).isEqualTo(1);
+        assertThat(recovered.getStatus().getRestarts().lastReason()).isEqualTo("JobManagerFailed");
+    }
+
+    /**
+     * A TaskManager is frozen so the upgrade's stop-with-savepoint cannot complete, then every
+     * process is killed. The upgrade must go on without the savepoint, from the newest complete
+     * checkpoint of the run.
+     */
+    private void killDuringAnUpgradesSavepoint() throws Exception {
+        String jobId = current().getStatus().getCurrentRun().jobId();
+        awaitCheckpoint(checkpoints(jobId).path("latest").path("completed").path("id").asLong() + 1);
+        freeze(flink.taskManagers().get(1));
+        edit(j -> j.getSpec().getFlinkConfiguration().put("pipeline.auto-watermark-interval", "150ms"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> current().getStatus().getOperation() != null
+                && current().getStatus().getOperation().phase() == OperationPhase.SavepointInProgress);
+        long newestComplete = checkpoints(jobId).path("latest").path("completed").path("id").asLong();
+        Instant killed = killEverything();
+
+        StreamJob upgraded = followUntilRunning(3);
+        System.out.printf("MEASURED killed during the upgrade's savepoint -> run 3 RUNNING with all tasks: %.1f s%n",
+                seconds(killed));
+        assertThat(upgraded.getStatus().getCurrentRun().restorePath())
+                .isEqualTo("s3://" + BUCKET + "/" + namespace() + "/orders-revenue/checkpoints/" + jobId + "/chk-" + newestComplete);
+        assertThat(upgraded.getStatus().getCurrentRun().generation()).isEqualTo(upgraded.getMetadata().getGeneration());
+        assertThat(upgraded.getStatus().getSavepoints()).as("no savepoint completed").isEmpty();
+        assertThat(events("SavepointFailed")).anySatisfy(e -> assertThat(e.getMessage())
+                .contains("failed during its stop-with-savepoint"));
+    }
+
+    /**
+     * S3 stops answering (frozen with SIGSTOP: connections are accepted, nothing answers, as in a
+     * network partition) until no checkpoint has completed for five checkpoint intervals, then
+     * comes back with its data. The job must run again and complete checkpoints.
+     */
+    private void storeOutage() throws Exception {
+        String jobId = current().getStatus().getCurrentRun().jobId();
+        Instant down = Instant.now();
+        s3.freeze();
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                .until(() -> noCheckpointCompletedFor(jobId, CHECKPOINT_INTERVAL.multipliedBy(5)));
+        s3.thaw();
+        System.out.printf("MEASURED S3 down for %.1f s; Flink counted %d failed checkpoints%n", seconds(down),
+                checkpoints(jobId).path("counts").path("failed").asLong());
+        Instant up = Instant.now();
+        long before = current().getStatus().getLastCheckpoint().id();
+        int run = current().getStatus().getCurrentRun().number();
+        followUntil(Duration.ofMinutes(4), () -> {
+            StreamJob job = current();
+            return ready(job) && job.getStatus().getOperation() == null && job.getStatus().getLastCheckpoint() != null
+                    && (job.getStatus().getCurrentRun().number() > run || job.getStatus().getLastCheckpoint().id() > before);
+        });
+        System.out.printf("MEASURED S3 back -> job RUNNING with a new checkpoint: %.1f s (run %d)%n", seconds(up),
+                current().getStatus().getCurrentRun().number());
+    }
+
+    /**
+     * The Kafka broker is stopped and started again with its data, the input paused meanwhile (no
+     * producer can write to a broker that is down). The job must run again and keep committing.
+     *
+     * @return the feed of the rest of the input
+     */
+    private InputFeed brokerRestart(InputFeed feed, OrderBatch batch) {
+        int written = feed.stop();
+        Instant restarted = Instant.now();
+        kafka.restart();
+        InputFeed resumed = new InputFeed(batch, written);
+        long before = current().getStatus().getLastCheckpoint().id();
+        int run = current().getStatus().getCurrentRun().number();
+        followUntil(Duration.ofMinutes(4), () -> {
+            StreamJob job = current();
+            return ready(job) && job.getStatus().getOperation() == null
+                    && (job.getStatus().getCurrentRun().number() > run || job.getStatus().getLastCheckpoint().id() > before + 1);
+        });
+        System.out.printf("MEASURED Kafka broker restarted -> job RUNNING with new checkpoints: %.1f s (run %d)%n",
+                seconds(restarted), current().getStatus().getCurrentRun().number());
+        return resumed;
+    }
+
+    /** Kills every Flink process with SIGKILL and reports the JobManager container's exit as the kubelet would. */
+    private Instant killEverything() {
+        Instant killed = Instant.now();
+        flink.kill();
+        reportJobManagerExit(137);
+        return killed;
+    }
+
+    /** Stops a process with SIGSTOP: it holds its sockets but answers nothing, as a hung JVM would. */
+    private static void freeze(PodProcess process) throws IOException, InterruptedException {
+        int exit = new ProcessBuilder("kill", "-STOP", String.valueOf(process.pid())).inheritIO().start().waitFor();
+        assertThat(exit).as("kill -STOP %d", process.pid()).isZero();
+    }
+
+    /** {@code GET /jobs/:jobid/checkpoints} of the running JobManager. */
+    private JsonNode checkpoints(String jobId) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + flink.restPort() + "/jobs/" + jobId + "/checkpoints"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    /** The checkpoint in progress, or null. */
+    private JsonNode inProgressCheckpoint(String jobId) throws IOException, InterruptedException {
+        for (JsonNode c : checkpoints(jobId).path("history")) {
+            if ("IN_PROGRESS".equals(c.path("status").asText())) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** Whether the newest checkpoint the JobManager completed was acknowledged longer than {@code period} ago. */
+    private boolean noCheckpointCompletedFor(String jobId, Duration period) throws IOException, InterruptedException {
+        long lastAck = checkpoints(jobId).path("latest").path("completed").path("latest_ack_timestamp").asLong();
+        return Instant.ofEpochMilli(lastAck).plus(period).isBefore(Instant.now());
+    }
+
+    private List<Event> events(String reason) {
+        return client.v1().events().inNamespace(namespace()).list().getItems().stream()
+                .filter(e -> reason.equals(e.getReason())).toList();
+    }
+}
