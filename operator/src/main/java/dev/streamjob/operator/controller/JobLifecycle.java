@@ -1,5 +1,6 @@
 package dev.streamjob.operator.controller;
 
+import dev.streamjob.operator.api.v1alpha1.CheckpointInfo;
 import dev.streamjob.operator.api.v1alpha1.JobRun;
 import dev.streamjob.operator.api.v1alpha1.JobState;
 import dev.streamjob.operator.api.v1alpha1.Operation;
@@ -437,6 +438,16 @@ public class JobLifecycle {
         } else {
             try {
                 Optional<Snapshot> newest = RestorePoints.newest(store.list(access), lineage(job, run.lineage()));
+                Optional<CheckpointInfo> missing = newerInStatus(job, run.lineage(), newest);
+                if (missing.isPresent()) {
+                    String message = "status recorded checkpoint " + missing.get().id() + " (" + missing.get().path()
+                            + ") as complete, but the store lists " + newest.map(Snapshot::path).orElse("no snapshot")
+                            + " as the newest of lineage " + run.lineage() + ": not restoring older state; waiting for"
+                            + " the store to list it";
+                    LOG.warnf("StreamJob %s/%s: %s", job.getMetadata().getNamespace(), job.getMetadata().getName(), message);
+                    return Step.of(state, false, warning(Reason.SnapshotStoreUnavailable, message))
+                            .requeueAfter(config.flink().progressPollInterval());
+                }
                 // Without a snapshot of its own, the lineage still has the point the run started from.
                 restore = newest.map(Snapshot::path).orElse(run.restorePath());
             } catch (SnapshotStoreException e) {
@@ -452,6 +463,25 @@ public class JobLifecycle {
                 job.getMetadata().getName(), next.number(), next.jobId(), next.lineage(), restore == null ? "empty state" : restore);
         return Step.of(state.withRun(next).withOperation(op.inPhase(OperationPhase.Deploying, time(now))), true)
                 .requeueAfter(OPERATION_POLL);
+    }
+
+    /**
+     * The cross-check of the restore point with status: the checkpoint of the lineage that status
+     * recorded as completed (Flink reported it), if it is newer than the newest complete snapshot
+     * the store lists. The listing then misses it, and restoring would go back in time. A chosen
+     * snapshot of unknown id (-1) is not compared.
+     */
+    static Optional<CheckpointInfo> newerInStatus(StreamJob job, int lineage, Optional<Snapshot> chosen) {
+        CheckpointInfo recorded = job.getStatus() == null ? null : job.getStatus().getLastCheckpoint();
+        if (recorded == null || recorded.id() == null || recorded.path() == null
+                || chosen.map(c -> c.checkpointId() < 0).orElse(false)) {
+            return Optional.empty();
+        }
+        String[] parts = recorded.path().split("/");
+        if (parts.length < 2 || !lineage(job, lineage).test(parts[parts.length - 2])) {
+            return Optional.empty();
+        }
+        return recorded.id() > chosen.map(Snapshot::checkpointId).orElse(-1L) ? Optional.of(recorded) : Optional.empty();
     }
 
     /** Ends the operation once the new run's job runs with all its tasks; restarts a new run that fails; gives way to a newer change. */

@@ -515,4 +515,31 @@ class JobLifecycleTest {
         assertThat(events("tm-lost", "JobRestarted")).singleElement().satisfies(e -> assertThat(e.getMessage())
                 .contains("1 of 2 TaskManager pods ready for ", "(spec.recovery.taskManagerGracePeriod: 3s)"));
     }
+
+    @Test
+    void aRestartNeverRestoresOlderStateThanTheCheckpointStatusRecorded() {
+        StreamJob job = running("cross-check");
+        String run1 = StreamJobResources.jobId(job, 1, 1);
+        String chk8 = "s3://snapshots/cross-check/orders/checkpoints/" + run1 + "/chk-8";
+        flink.completedCheckpoint(endpoint(job), run1, 8, chk8, Instant.now().toEpochMilli());
+        store.checkpoint(access("cross-check"), run1, 7, Instant.now().minusSeconds(20));
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("cross-check").getStatus().getLastCheckpoint() != null
+                && get("cross-check").getStatus().getLastCheckpoint().id() == 8);
+
+        // The job fails; the store lists only chk-7, though Flink reported chk-8 complete.
+        flink.job(endpoint(job), run1, "FAILED", 2, "FAILED");
+        await().atMost(Duration.ofSeconds(30)).until(() -> !events("cross-check", "SnapshotStoreUnavailable").isEmpty());
+        assertThat(events("cross-check", "SnapshotStoreUnavailable").get(0).getMessage())
+                .contains("status recorded checkpoint 8", "chk-7", "not restoring older state");
+        assertThat(get("cross-check").getStatus().getCurrentRun().number()).isEqualTo(1);
+        assertThat(get("cross-check").getStatus().getOperation().phase()).isEqualTo(OperationPhase.Stopping);
+
+        // Once the store lists chk-8, the restart goes on from it.
+        store.checkpoint(access("cross-check"), run1, 8, Instant.now());
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(get("cross-check").getStatus().getCurrentRun())
+                .satisfies(r -> {
+                    assertThat(r.number()).isEqualTo(2);
+                    assertThat(r.restorePath()).isEqualTo(chk8);
+                }));
+    }
 }
