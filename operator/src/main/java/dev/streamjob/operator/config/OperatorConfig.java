@@ -33,6 +33,9 @@ public interface OperatorConfig {
     /** How the operator talks to Flink's REST API. */
     Flink flink();
 
+    /** How the operator reads the consumer lag of {@code spec.kafkaSources}. */
+    Kafka kafka();
+
     /** Default S3/MinIO settings; each can be overridden by {@code spec.storage}. */
     interface Storage {
         /** S3 endpoint URL, e.g. {@code http://minio.minio.svc:9000}. */
@@ -84,5 +87,16 @@ public interface OperatorConfig {
         /** Reconcile interval of a steady job (refreshes checkpoint status). */
         @WithDefault("15s")
         Duration steadyPollInterval();
+    }
+
+    /** Consumer lag reading (kafka-clients' Admin API). */
+    interface Kafka {
+        /** How often the lag of a StreamJob's sources is read; reconciles in between keep the last reading. */
+        @WithDefault("15s")
+        Duration lagInterval();
+
+        /** Timeout of one Admin API call (Kafka's {@code default.api.timeout.ms}). */
+        @WithDefault("5s")
+        Duration requestTimeout();
     }
 }

@@ -9,8 +9,10 @@ import dev.streamjob.operator.dependent.ConfigMapDependent;
 import dev.streamjob.operator.dependent.JobManagerDeploymentDependent;
 import dev.streamjob.operator.dependent.JobManagerServiceDependent;
 import dev.streamjob.operator.dependent.TaskManagerDeploymentDependent;
+import dev.streamjob.operator.kafka.KafkaLagObserver;
 import dev.streamjob.operator.model.DesiredResources;
 import dev.streamjob.operator.model.ResolvedStorage;
+import dev.streamjob.operator.model.SecretValues;
 import dev.streamjob.operator.model.StreamJobResources;
 import dev.streamjob.operator.observer.FlinkClusterObserver;
 import dev.streamjob.operator.observer.ObservedState;
@@ -41,10 +43,8 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,10 +79,13 @@ public class StreamJobReconciler implements Reconciler<StreamJob>, Cleaner<Strea
     private final JobLifecycle lifecycle;
     private final EventRecorder events;
     private final SnapshotStore store;
+    private final KafkaLagObserver kafkaLag;
+
     /** The reconciler with its collaborators (CDI). */
     public StreamJobReconciler(OperatorConfig config, FlinkClusterObserver observer, JobLifecycle lifecycle,
-            EventRecorder events, SnapshotStore store) {
+            EventRecorder events, SnapshotStore store, KafkaLagObserver kafkaLag) {
         this.config = config;
+        this.kafkaLag = kafkaLag;
         this.store = store;
         this.observer = observer;
         this.lifecycle = lifecycle;
@@ -133,6 +136,8 @@ public class StreamJobReconciler implements Reconciler<StreamJob>, Cleaner<Strea
                     job.getMetadata().getName(), errors);
         }
         StreamJobStatus status = StatusComputer.compute(job, errors, observed, after, now);
+        StatusComputer.addKafkaLag(job, status, errors.isEmpty() ? kafkaLag.observe(job, secrets, now)
+                : new KafkaLagObserver.Unchanged(), now);
         Duration next = requeue.orElseGet(() -> status.getConditions().stream()
                 .anyMatch(c -> ConditionType.Ready.name().equals(c.getType()) && "True".equals(c.getStatus()))
                 ? config.flink().steadyPollInterval()
@@ -153,6 +158,7 @@ public class StreamJobReconciler implements Reconciler<StreamJob>, Cleaner<Strea
      */
     @Override
     public DeleteControl cleanup(StreamJob job, Context<StreamJob> context) {
+        kafkaLag.forget(job);
         if (job.getSpec() == null || job.getSpec().getSavepoints() == null
                 || job.getSpec().getSavepoints().getDeletionPolicy() != DeletionPolicy.Delete) {
             return DeleteControl.defaultDelete();
@@ -209,10 +215,11 @@ public class StreamJobReconciler implements Reconciler<StreamJob>, Cleaner<Strea
         String secretKey = null;
         if (storage.credentials().isPresent()) {
             SecretKeysReference ref = storage.credentials().get();
-            Map<String, String> data = secrets.apply(ref.getName())
-                    .map(Secret::getData).orElse(Map.of());
-            accessKey = decode(data.get(keyOr(ref.getAccessKeyKey(), SecretKeysReference.DEFAULT_ACCESS_KEY_KEY)));
-            secretKey = decode(data.get(keyOr(ref.getSecretKeyKey(), SecretKeysReference.DEFAULT_SECRET_KEY_KEY)));
+            Optional<Secret> secret = secrets.apply(ref.getName());
+            accessKey = secret.map(x -> SecretValues.value(x, ref.getAccessKeyKey(),
+                    SecretKeysReference.DEFAULT_ACCESS_KEY_KEY)).orElse(null);
+            secretKey = secret.map(x -> SecretValues.value(x, ref.getSecretKeyKey(),
+                    SecretKeysReference.DEFAULT_SECRET_KEY_KEY)).orElse(null);
         }
         return new StoreAccess(storage.endpointForOperator(job.getMetadata().getNamespace()).orElse(null),
                 storage.region(), storage.bucket().orElse(null), storage.keyPrefix(), accessKey, secretKey);
@@ -229,14 +236,6 @@ public class StreamJobReconciler implements Reconciler<StreamJob>, Cleaner<Strea
 
     private static Optional<Secret> secret(Context<StreamJob> context, String namespace, String name) {
         return Optional.ofNullable(context.getClient().secrets().inNamespace(namespace).withName(name).get());
-    }
-
-    private static String keyOr(String key, String fallback) {
-        return key == null || key.isBlank() ? fallback : key;
-    }
-
-    private static String decode(String base64) {
-        return base64 == null ? null : new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
     }
 
     /**

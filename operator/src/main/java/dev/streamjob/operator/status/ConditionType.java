@@ -9,5 +9,7 @@ public enum ConditionType {
     /** Something needs attention: the job failed, a container crashes, the spec cannot be applied. */
     Degraded,
     /** The spec passed validation and Flink accepted the job. */
-    SpecValid
+    SpecValid,
+    /** The consumer lag of spec.kafkaSources could be read (absent without Kafka sources). */
+    KafkaLagAvailable
 }

@@ -79,6 +79,10 @@ public enum Reason {
     JobRecovered,
     /** spec.recovery.maxRestarts restarts within spec.recovery.window: no more until the spec changes. */
     RestartBudgetExhausted,
+    /** The consumer lag of spec.kafkaSources was read (condition KafkaLagAvailable). */
+    KafkaLagRead,
+    /** The consumer lag could not be read: Kafka unreachable, login refused, a topic missing (condition KafkaLagAvailable). */
+    KafkaUnavailable,
     /** The deleted StreamJob's snapshots were deleted (deletionPolicy: Delete; event). */
     SnapshotsDeleted,
     /** Deleting the deleted StreamJob's snapshots failed; the deletion waits and retries (event). */

@@ -9,6 +9,7 @@ import dev.streamjob.operator.api.v1alpha1.StreamJob;
 import dev.streamjob.operator.api.v1alpha1.StreamJobStatus;
 import dev.streamjob.operator.flink.CheckpointStatistics;
 import dev.streamjob.operator.flink.JobDetails;
+import dev.streamjob.operator.kafka.KafkaLagObserver;
 import dev.streamjob.operator.model.StreamJobResources;
 import dev.streamjob.operator.observer.ObservedState;
 import dev.streamjob.operator.observer.ObservedState.ContainerProblem;
@@ -299,6 +300,44 @@ public final class StatusComputer {
     }
 
     /**
+     * Adds the consumer lag of {@code spec.kafkaSources} to a computed status, with the condition
+     * {@code KafkaLagAvailable}. A failed reading keeps the last lag (its {@code time} tells its
+     * age) and sets the condition False with reason {@code KafkaUnavailable}; nothing else of the
+     * status depends on Kafka.
+     *
+     * @param status the status {@link #compute} returned, changed in place
+     * @param outcome what the lag observer found
+     * @param now time of the reconcile, for {@code lastTransitionTime}
+     */
+    public static void addKafkaLag(StreamJob job, StreamJobStatus status, KafkaLagObserver.Outcome outcome, Instant now) {
+        StreamJobStatus previous = job.getStatus() == null ? new StreamJobStatus() : job.getStatus();
+        long generation = job.getMetadata().getGeneration() == null ? 0 : job.getMetadata().getGeneration();
+        Optional<Condition> before = previous.getConditions().stream()
+                .filter(c -> ConditionType.KafkaLagAvailable.name().equals(c.getType())).findFirst();
+        Condition condition;
+        if (outcome instanceof KafkaLagObserver.NotConfigured) {
+            status.setKafkaLag(null);
+            return;
+        } else if (outcome instanceof KafkaLagObserver.Unchanged) {
+            status.setKafkaLag(previous.getKafkaLag());
+            if (before.isEmpty()) {
+                return;
+            }
+            condition = new ConditionBuilder(before.get()).build();
+        } else if (outcome instanceof KafkaLagObserver.Read read) {
+            status.setKafkaLag(read.lag());
+            condition = condition(ConditionType.KafkaLagAvailable, true, Reason.KafkaLagRead, read.lag().records()
+                    + " records behind on " + read.lag().topics().size() + " topics");
+        } else {
+            status.setKafkaLag(previous.getKafkaLag());
+            condition = condition(ConditionType.KafkaLagAvailable, false, Reason.KafkaUnavailable,
+                    ((KafkaLagObserver.Failed) outcome).message());
+        }
+        stamp(condition, previous.getConditions(), generation, now);
+        status.getConditions().add(condition);
+    }
+
+    /**
      * Sets the condition's observedGeneration and its lastTransitionTime: kept from the previous
      * condition of the same type when the status did not change, else {@code now}.
      */
@@ -330,6 +369,7 @@ public final class StatusComputer {
                 case Progressing -> progressing = progressing == null ? c : progressing;
                 case Degraded -> degraded = degraded == null ? c : degraded;
                 case SpecValid -> specValid = specValid == null ? c : specValid;
+                case KafkaLagAvailable -> throw new IllegalArgumentException("set by addKafkaLag");
             }
         }
 

@@ -1,14 +1,15 @@
 package dev.streamjob.operator.validation;
 
 import dev.streamjob.operator.api.v1alpha1.CheckpointingSpec;
+import dev.streamjob.operator.api.v1alpha1.JobSpec;
+import dev.streamjob.operator.api.v1alpha1.KafkaSourceSpec;
 import dev.streamjob.operator.api.v1alpha1.RecoverySpec;
 import dev.streamjob.operator.api.v1alpha1.SavepointsSpec;
-import dev.streamjob.operator.model.Durations;
-import dev.streamjob.operator.api.v1alpha1.JobSpec;
 import dev.streamjob.operator.api.v1alpha1.SecretKeysReference;
 import dev.streamjob.operator.api.v1alpha1.StreamJob;
 import dev.streamjob.operator.api.v1alpha1.StreamJobSpec;
 import dev.streamjob.operator.config.OperatorConfig;
+import dev.streamjob.operator.model.Durations;
 import dev.streamjob.operator.model.FlinkConfig;
 import dev.streamjob.operator.model.ResolvedStorage;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -53,6 +54,7 @@ public final class StreamJobValidator {
         validateCheckpointing(spec.getCheckpointing(), errors);
         validateSavepoints(spec.getSavepoints(), errors);
         validateRecovery(spec.getRecovery(), errors);
+        validateKafkaSources(spec.getKafkaSources(), errors);
         validateStorage(job, config, secrets, errors);
         validateResources(spec, config, errors);
         validateFlinkConfiguration(spec.getFlinkConfiguration(), errors);
@@ -102,6 +104,31 @@ public final class StreamJobValidator {
         }
         if (savepoints.getMaxCount() != null && (savepoints.getMaxCount() < 1 || savepoints.getMaxCount() > 100)) {
             errors.add(new FieldError("spec.savepoints.maxCount", "must be between 1 and 100, got " + savepoints.getMaxCount()));
+        }
+    }
+
+    private static void validateKafkaSources(List<KafkaSourceSpec> sources, List<FieldError> errors) {
+        if (sources == null) {
+            return;
+        }
+        for (int i = 0; i < sources.size(); i++) {
+            KafkaSourceSpec source = sources.get(i);
+            String field = "spec.kafkaSources[" + i + "]";
+            if (source.getBootstrapServers() == null || source.getBootstrapServers().isBlank()) {
+                errors.add(new FieldError(field + ".bootstrapServers", "required"));
+            }
+            if (source.getConsumerGroup() == null || source.getConsumerGroup().isBlank()) {
+                errors.add(new FieldError(field + ".consumerGroup", "required"));
+            }
+            if (source.getTopics() == null || source.getTopics().isEmpty()) {
+                errors.add(new FieldError(field + ".topics", "list at least one topic"));
+            } else if (source.getTopics().stream().anyMatch(t -> t == null || t.isBlank())) {
+                errors.add(new FieldError(field + ".topics", "a topic name is empty"));
+            }
+            if (source.getCredentialsSecret() != null && (source.getCredentialsSecret().getName() == null
+                    || source.getCredentialsSecret().getName().isBlank())) {
+                errors.add(new FieldError(field + ".credentialsSecret.name", "required"));
+            }
         }
     }
 

@@ -5,7 +5,9 @@ import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The desired state of a {@link StreamJob}: what to run, where its state lives, and on what resources. */
@@ -29,6 +31,9 @@ public class StreamJobSpec {
 
     @JsonPropertyDescription("Whole-job restarts after a failure: how many within a window, and the backoff between them.")
     private RecoverySpec recovery = new RecoverySpec();
+
+    @JsonPropertyDescription("Kafka sources whose consumer lag the operator reads and publishes in status.kafkaLag and as a metric (changing it never restarts the job).")
+    private List<KafkaSourceSpec> kafkaSources = new ArrayList<>();
 
     @JsonPropertyDescription("JobManager resources.")
     private JobManagerSpec jobManager = new JobManagerSpec();
@@ -108,6 +113,14 @@ public class StreamJobSpec {
 
     public void setTaskManager(TaskManagerSpec taskManager) {
         this.taskManager = taskManager;
+    }
+
+    public List<KafkaSourceSpec> getKafkaSources() {
+        return kafkaSources;
+    }
+
+    public void setKafkaSources(List<KafkaSourceSpec> kafkaSources) {
+        this.kafkaSources = kafkaSources;
     }
 
     public Map<String, String> getFlinkConfiguration() {

@@ -67,6 +67,17 @@ public class StreamJobStatus {
     @JsonPropertyDescription("Signs of a failure seen now, each with the time it was first seen; the job is restarted when one outlasts its grace period in spec.recovery.")
     private List<Symptom> symptoms = new ArrayList<>();
 
+    @JsonPropertyDescription("Consumer lag of spec.kafkaSources, as last read (kept while Kafka cannot be reached; see condition KafkaLagAvailable).")
+    private KafkaLag kafkaLag;
+
+    public KafkaLag getKafkaLag() {
+        return kafkaLag;
+    }
+
+    public void setKafkaLag(KafkaLag kafkaLag) {
+        this.kafkaLag = kafkaLag;
+    }
+
     public List<Symptom> getSymptoms() {
         return symptoms;
     }
@@ -218,13 +229,14 @@ public class StreamJobStatus {
                 && Objects.equals(savepoints, other.savepoints)
                 && Objects.equals(savepointTriggerNonce, other.savepointTriggerNonce)
                 && Objects.equals(restarts, other.restarts)
-                && Objects.equals(symptoms, other.symptoms);
+                && Objects.equals(symptoms, other.symptoms)
+                && Objects.equals(kafkaLag, other.kafkaLag);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(observedGeneration, conditions, jobId, jobState, parallelism, selector,
                 readyTaskManagers, lastCheckpoint, restoredFrom, currentRun, operation, lastFailure, savepoints,
-                savepointTriggerNonce, restarts, symptoms);
+                savepointTriggerNonce, restarts, symptoms, kafkaLag);
     }
 }
