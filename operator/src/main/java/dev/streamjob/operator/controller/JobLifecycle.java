@@ -92,7 +92,7 @@ public class JobLifecycle {
      * @param apply whether to apply the objects of {@code state.currentRun()} now
      * @param scaleDown whether to scale the current Deployments to zero (the old run is stopping)
      * @param events events for people
-     * @param requeue when to look again; empty: the reconciler's usual interval
+     * @param requeue how soon to look again, if sooner than the reconciler's usual interval (3 s / 15 s)
      */
     public record Step(RunState state, boolean apply, boolean scaleDown, List<StatusEvent> events,
             Optional<Duration> requeue) {

@@ -138,10 +138,13 @@ public class StreamJobReconciler implements Reconciler<StreamJob>, Cleaner<Strea
         StreamJobStatus status = StatusComputer.compute(job, errors, observed, after, now);
         StatusComputer.addKafkaLag(job, status, errors.isEmpty() ? kafkaLag.observe(job, secrets, now)
                 : new KafkaLagObserver.Unchanged(), now);
-        Duration next = requeue.orElseGet(() -> status.getConditions().stream()
+        Duration usual = status.getConditions().stream()
                 .anyMatch(c -> ConditionType.Ready.name().equals(c.getType()) && "True".equals(c.getStatus()))
                 ? config.flink().steadyPollInterval()
-                : config.flink().progressPollInterval());
+                : config.flink().progressPollInterval();
+        // A step may ask to look again sooner (an operation, a grace period ending), never later:
+        // Flink's progress has no Kubernetes event, only polling sees it.
+        Duration next = requeue.filter(r -> r.compareTo(usual) < 0).orElse(usual);
         return patchIfChanged(job, status, context).rescheduleAfter(next);
     }
 

@@ -542,4 +542,25 @@ class JobLifecycleTest {
                     assertThat(r.restorePath()).isEqualTo(chk8);
                 }));
     }
+
+    @Test
+    void aPendingSymptomNeverDelaysTheNextPollOfFlink() {
+        StreamJob job = running("poll");
+        String run1 = StreamJobResources.jobId(job, 1, 1);
+        flink.completedCheckpoint(endpoint(job), run1, 3, "s3://snapshots/poll/orders/checkpoints/" + run1 + "/chk-3",
+                Instant.now().toEpochMilli());
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("poll").getStatus().getLastCheckpoint() != null);
+
+        // Flink restarts the tasks: a symptom whose grace period (restartingTimeout) is 5 minutes.
+        flink.job(endpoint(job), run1, "RUNNING", 2, "DEPLOYING");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(get("poll").getStatus().getSymptoms())
+                .extracting(s -> s.reason()).containsExactly("JobStuckRestarting"));
+
+        // The tasks run again. No Kubernetes object changes, so only the usual poll can see it.
+        flink.job(endpoint(job), run1, "RUNNING", 2, "RUNNING");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(condition(get("poll"), "Ready")).isEqualTo("True/JobRunning");
+            assertThat(get("poll").getStatus().getSymptoms()).isEmpty();
+        });
+    }
 }
