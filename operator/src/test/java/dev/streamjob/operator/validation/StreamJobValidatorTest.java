@@ -3,6 +3,8 @@ package dev.streamjob.operator.validation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.streamjob.operator.TestStreamJobs;
+import dev.streamjob.operator.api.v1alpha1.KafkaCredentials;
+import dev.streamjob.operator.api.v1alpha1.KafkaSourceSpec;
 import dev.streamjob.operator.api.v1alpha1.StreamJob;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -60,6 +62,26 @@ class StreamJobValidatorTest {
                 new FieldError("spec.recovery.taskManagerGracePeriod", "must be longer than zero"),
                 new FieldError("spec.recovery.checkpointProgressTimeout", "must be longer than zero"),
                 new FieldError("spec.recovery.maxRestarts", "must be between 0 and 1000, got -1"));
+    }
+
+    @Test
+    void kafkaSourcesNeedServersAGroupAndTopics() {
+        StreamJob job = TestStreamJobs.sqlJob("orders");
+        KafkaSourceSpec complete = new KafkaSourceSpec();
+        complete.setBootstrapServers("kafka:9092");
+        complete.setConsumerGroup("orders-revenue");
+        complete.setTopics(List.of("orders"));
+        KafkaSourceSpec incomplete = new KafkaSourceSpec();
+        incomplete.setConsumerGroup(" ");
+        incomplete.setTopics(List.of("orders", ""));
+        incomplete.setCredentialsSecret(new KafkaCredentials());
+        job.getSpec().setKafkaSources(List.of(complete, incomplete));
+
+        assertThat(validate(job)).containsExactly(
+                new FieldError("spec.kafkaSources[1].bootstrapServers", "required"),
+                new FieldError("spec.kafkaSources[1].consumerGroup", "required"),
+                new FieldError("spec.kafkaSources[1].topics", "a topic name is empty"),
+                new FieldError("spec.kafkaSources[1].credentialsSecret.name", "required"));
     }
 
     @Test
