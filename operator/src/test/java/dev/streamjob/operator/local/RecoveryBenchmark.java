@@ -2,8 +2,6 @@ package dev.streamjob.operator.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamjob.operator.api.v1alpha1.StreamJob;
 import dev.streamjob.testbed.CommittedRecords;
 import dev.streamjob.testbed.OrderBatch;
@@ -12,16 +10,12 @@ import dev.streamjob.testbed.WindowAggregate;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,8 +44,6 @@ class RecoveryBenchmark extends UpgradeTestBase {
 
     private static final int ORDERS = 40_000;
     private static final int REPEAT = 3;
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
 
     /** One measured recovery, seconds from the kill. */
     record Measurement(String kill, int run, double detected, double stopped, double deployed, double running,
@@ -157,28 +149,9 @@ class RecoveryBenchmark extends UpgradeTestBase {
 
     /** Whether the JobManager's REST API reports the job running with all its tasks. */
     private boolean allTasksRunning(String jobId) {
-        try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + flink.restPort() + "/jobs/" + jobId))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                return false;
-            }
-            JsonNode job = JSON.readTree(response.body());
-            if (!"RUNNING".equals(job.path("state").asText())) {
-                return false;
-            }
-            for (JsonNode vertex : job.path("vertices")) {
-                if (!"RUNNING".equals(vertex.path("status").asText())) {
-                    return false;
-                }
-            }
-            return true;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return flinkRest("/jobs/" + jobId).map(job -> "RUNNING".equals(job.path("state").asText())
+                && StreamSupport.stream(job.path("vertices").spliterator(), false)
+                        .allMatch(v -> "RUNNING".equals(v.path("status").asText())))
+                .orElse(false);
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamjob.operator.api.v1alpha1.OperationPhase;
 import dev.streamjob.operator.api.v1alpha1.StreamJob;
 import dev.streamjob.testbed.CommittedRecords;
@@ -17,10 +16,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,8 +39,6 @@ class RecoveryChaosIT extends UpgradeTestBase {
 
     private static final int ORDERS = 30_000;
     private static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(2);
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @Override
     String namespace() {
@@ -217,16 +210,13 @@ class RecoveryChaosIT extends UpgradeTestBase {
     }
 
     /** {@code GET /jobs/:jobid/checkpoints} of the running JobManager. */
-    private JsonNode checkpoints(String jobId) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + flink.restPort() + "/jobs/" + jobId + "/checkpoints"))
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return JSON.readTree(response.body());
+    private JsonNode checkpoints(String jobId) {
+        return flinkRest("/jobs/" + jobId + "/checkpoints")
+                .orElseThrow(() -> new AssertionError("no checkpoint statistics of job " + jobId));
     }
 
     /** The checkpoint in progress, or null. */
-    private JsonNode inProgressCheckpoint(String jobId) throws IOException, InterruptedException {
+    private JsonNode inProgressCheckpoint(String jobId) {
         for (JsonNode c : checkpoints(jobId).path("history")) {
             if ("IN_PROGRESS".equals(c.path("status").asText())) {
                 return c;
@@ -236,7 +226,7 @@ class RecoveryChaosIT extends UpgradeTestBase {
     }
 
     /** Whether the newest checkpoint the JobManager completed was acknowledged longer than {@code period} ago. */
-    private boolean noCheckpointCompletedFor(String jobId, Duration period) throws IOException, InterruptedException {
+    private boolean noCheckpointCompletedFor(String jobId, Duration period) {
         long lastAck = checkpoints(jobId).path("latest").path("completed").path("latest_ack_timestamp").asLong();
         return Instant.ofEpochMilli(lastAck).plus(period).isBefore(Instant.now());
     }

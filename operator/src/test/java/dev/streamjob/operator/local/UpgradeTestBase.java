@@ -2,6 +2,8 @@ package dev.streamjob.operator.local;
 
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamjob.operator.api.v1alpha1.StreamJob;
 import dev.streamjob.operator.model.StreamJobResources;
 import dev.streamjob.testbed.OrderBatch;
@@ -9,10 +11,16 @@ import dev.streamjob.testbed.OrderGenerator;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +40,9 @@ abstract class UpgradeTestBase extends ExamplePipelineTestBase {
 
     /** Orders per chunk of the continuous input; one chunk every half second. */
     static final int CHUNK = 50;
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     Path work;
     private int runs;
@@ -104,6 +115,25 @@ abstract class UpgradeTestBase extends ExamplePipelineTestBase {
                 .withName(StreamJobResources.FLINK_CONTAINER).withRestartCount(0).withNewState().withNewTerminated()
                 .withExitCode(exitCode).withReason("Error").endTerminated().endState().endContainerStatus().endStatus()
                 .build()).updateStatus();
+    }
+
+    /**
+     * {@code GET <path>} of the running JobManager's REST API, e.g. {@code /jobs/<id>/checkpoints}.
+     *
+     * @return the JSON answer, or empty if it did not answer 200 within 5 s
+     */
+    Optional<JsonNode> flinkRest(String path) {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + flink.restPort() + path)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? Optional.of(JSON.readTree(response.body())) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
     }
 
     void startRun(ExamplePods pods) {
