@@ -66,7 +66,17 @@ final class FailureDetector {
                 .filter(p -> StatusComputer.sqlRejection(p.message()).isEmpty())
                 .map(p -> new Failure(Reason.JobManagerFailed, "the JobManager container exited with code "
                         + p.exitCode().get() + " (" + p.restarts() + " restarts)"
-                        + (p.message().isBlank() ? "" : ": " + p.message().strip())));
+                        + (p.message().isBlank() ? "" : ": " + firstLine(p.message()))));
+    }
+
+    /**
+     * The first line of a termination message, at most 200 characters: after a kill the kubelet
+     * puts the end of the container's log there ({@code FallbackToLogsOnError}), which belongs in
+     * the pod, not in every event and status message.
+     */
+    private static String firstLine(String message) {
+        String line = message.strip().lines().findFirst().orElse("");
+        return line.length() > 200 ? line.substring(0, 197) + "..." : line;
     }
 
     /**

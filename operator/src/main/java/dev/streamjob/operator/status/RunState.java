@@ -89,6 +89,6 @@ public record RunState(JobRun currentRun, Operation operation, OperationFailure 
         status.setSavepoints(new ArrayList<>(savepoints));
         status.setSavepointTriggerNonce(savepointTriggerNonce);
         status.setRestarts(restarts.count() == 0 ? null : restarts);
-        status.setSymptoms(new ArrayList<>(symptoms));
+        status.setSymptoms(symptoms.isEmpty() ? null : new ArrayList<>(symptoms));
     }
 }

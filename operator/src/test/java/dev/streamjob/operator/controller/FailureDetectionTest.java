@@ -47,12 +47,14 @@ class FailureDetectionTest {
 
     @Test
     void aJobManagerThatExitedWithAnErrorIsAFailure() {
-        var crashed = new ContainerProblem("Error", Optional.of(1), "java.lang.OutOfMemoryError: Metaspace", 2);
+        var crashed = new ContainerProblem("Error", Optional.of(1),
+                "java.lang.OutOfMemoryError: Metaspace\n\tat java.base/java.lang.ClassLoader.defineClass1(Native Method)\n", 2);
 
         assertThat(FailureDetector.immediate(observed(Optional.of(crashed), new ObservedState.Unreachable(null, "refused"))))
                 .hasValueSatisfying(f -> {
                     assertThat(f.reason()).isEqualTo(Reason.JobManagerFailed);
-                    assertThat(f.message()).contains("exited with code 1", "2 restarts", "OutOfMemoryError");
+                    assertThat(f.message()).isEqualTo("the JobManager container exited with code 1 (2 restarts):"
+                            + " java.lang.OutOfMemoryError: Metaspace");
                 });
     }
 

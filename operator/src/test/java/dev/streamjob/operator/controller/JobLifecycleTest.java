@@ -510,7 +510,7 @@ class JobLifecycleTest {
             assertThat(current.getStatus().getCurrentRun().restorePath())
                     .isEqualTo("s3://snapshots/tm-lost/orders/checkpoints/" + run1 + "/chk-4");
             assertThat(current.getStatus().getRestarts().lastReason()).isEqualTo("TaskManagersLost");
-            assertThat(current.getStatus().getSymptoms()).isEmpty();
+            assertThat(current.getStatus().getSymptoms()).isNullOrEmpty();
         });
         assertThat(events("tm-lost", "JobRestarted")).singleElement().satisfies(e -> assertThat(e.getMessage())
                 .contains("1 of 2 TaskManager pods ready for ", "(spec.recovery.taskManagerGracePeriod: 3s)"));
@@ -560,7 +560,7 @@ class JobLifecycleTest {
         flink.job(endpoint(job), run1, "RUNNING", 2, "RUNNING");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             assertThat(condition(get("poll"), "Ready")).isEqualTo("True/JobRunning");
-            assertThat(get("poll").getStatus().getSymptoms()).isEmpty();
+            assertThat(get("poll").getStatus().getSymptoms()).isNullOrEmpty();
         });
     }
 }

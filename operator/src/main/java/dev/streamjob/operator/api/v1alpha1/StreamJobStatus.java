@@ -65,7 +65,7 @@ public class StreamJobStatus {
     private RestartHistory restarts;
 
     @JsonPropertyDescription("Signs of a failure seen now, each with the time it was first seen; the job is restarted when one outlasts its grace period in spec.recovery.")
-    private List<Symptom> symptoms = new ArrayList<>();
+    private List<Symptom> symptoms;
 
     @JsonPropertyDescription("Consumer lag of spec.kafkaSources, as last read (kept while Kafka cannot be reached; see condition KafkaLagAvailable).")
     private KafkaLag kafkaLag;
