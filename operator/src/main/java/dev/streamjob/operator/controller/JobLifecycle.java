@@ -517,10 +517,7 @@ public class JobLifecycle {
      */
     private RunState retainIfFirstCheckpoint(StreamJob job, RunState state, ObservedState observed, StoreAccess access,
             Instant now) {
-        String runDirectory = "/" + state.currentRun().jobId() + "/";
-        var recorded = job.getStatus() == null ? null : job.getStatus().getLastCheckpoint();
-        boolean recordedOfRun = recorded != null && recorded.path() != null && recorded.path().contains(runDirectory);
-        return recordedOfRun ? state : retainIfRunHasCheckpoint(job, state, observed, access, now);
+        return runHasRecordedCheckpoint(job, state) ? state : retainIfRunHasCheckpoint(job, state, observed, access, now);
     }
 
     /** Applies retention if Flink reports a completed checkpoint of the current run. */
