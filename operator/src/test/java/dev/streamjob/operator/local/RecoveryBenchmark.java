@@ -1,9 +1,6 @@
 package dev.streamjob.operator.local;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.streamjob.operator.api.v1alpha1.StreamJob;
-import dev.streamjob.testbed.CommittedRecords;
 import dev.streamjob.testbed.OrderBatch;
 import dev.streamjob.testbed.OrderGenerator;
 import dev.streamjob.testbed.WindowAggregate;
@@ -81,15 +78,7 @@ class RecoveryBenchmark extends UpgradeTestBase {
             }
 
             int written = feed.stop();
-            OrderGenerator.produceRange(kafka.bootstrapServers(), batch, written, ORDERS);
-            List<WindowAggregate> expected = batch.expectedAggregates();
-            CommittedRecords.readUntil(kafka.bootstrapServers(), "revenue", values -> values.size() >= expected.size(),
-                    Duration.ofMinutes(3));
-            long seen = awaitCheckpoint(0).id();
-            awaitCheckpoint(seen + 1);
-            List<WindowAggregate> all = WindowAggregate.fromJson(
-                    CommittedRecords.readAll(kafka.bootstrapServers(), "revenue", Duration.ofSeconds(60)));
-            assertThat(all).containsExactlyInAnyOrderElementsOf(expected);
+            List<WindowAggregate> expected = finishInputAndAssertExactOutput(batch, written);
 
             System.out.printf("%nBENCHMARK recovery: example job, parallelism 2, 2 s checkpoints, %d orders/s, "
                     + "%d orders in, %d window aggregates out exactly once%n", 2 * CHUNK, ORDERS, expected.size());

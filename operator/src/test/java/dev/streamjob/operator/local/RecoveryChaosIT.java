@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.streamjob.operator.api.v1alpha1.OperationPhase;
 import dev.streamjob.operator.api.v1alpha1.StreamJob;
-import dev.streamjob.testbed.CommittedRecords;
 import dev.streamjob.testbed.OrderBatch;
 import dev.streamjob.testbed.OrderGenerator;
 import dev.streamjob.testbed.PodProcess;
@@ -61,17 +60,7 @@ class RecoveryChaosIT extends UpgradeTestBase {
 
             int written = feed.stop();
             assertThat(written).as("orders written during the failures").isGreaterThan(ORDERS / 5);
-            OrderGenerator.produceRange(kafka.bootstrapServers(), batch, written, ORDERS);
-            List<WindowAggregate> expected = batch.expectedAggregates();
-            CommittedRecords.readUntil(kafka.bootstrapServers(), "revenue", values -> values.size() >= expected.size(),
-                    Duration.ofMinutes(3));
-            long seen = awaitCheckpoint(0).id();
-            awaitCheckpoint(seen + 1);
-            List<WindowAggregate> all = WindowAggregate.fromJson(
-                    CommittedRecords.readAll(kafka.bootstrapServers(), "revenue", Duration.ofSeconds(60)));
-            assertThat(all).containsExactlyInAnyOrderElementsOf(expected);
-            assertThat(expected.stream().mapToLong(WindowAggregate::orders).sum()).isEqualTo(ORDERS);
-
+            List<WindowAggregate> expected = finishInputAndAssertExactOutput(batch, written);
             // Checkpoint hygiene: of the crashed and replaced runs only the current run's restore point is left.
             StreamJob done = current();
             String checkpoints = namespace() + "/orders-revenue/checkpoints/";

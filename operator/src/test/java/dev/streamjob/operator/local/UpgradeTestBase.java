@@ -1,13 +1,16 @@
 package dev.streamjob.operator.local;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamjob.operator.api.v1alpha1.StreamJob;
 import dev.streamjob.operator.model.StreamJobResources;
+import dev.streamjob.testbed.CommittedRecords;
 import dev.streamjob.testbed.OrderBatch;
 import dev.streamjob.testbed.OrderGenerator;
+import dev.streamjob.testbed.WindowAggregate;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -24,6 +27,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -73,6 +77,29 @@ abstract class UpgradeTestBase extends ExamplePipelineTestBase {
                 client.apps().deployments().inNamespace(namespace()).withName("orders-revenue-jobmanager").get()
                         .getSpec().getReplicas() == 0);
         endRun();
+    }
+
+    /**
+     * Writes the rest of {@code batch} after order {@code written}, waits until the expected
+     * aggregates are committed and two more checkpoints have completed (anything extra would be
+     * committed by then), then asserts that the read_committed output is exactly the batch's
+     * aggregates: no order lost, none counted twice.
+     *
+     * @return the expected aggregates
+     * @throws TimeoutException if the expected output is not committed within 3 minutes
+     */
+    List<WindowAggregate> finishInputAndAssertExactOutput(OrderBatch batch, int written) throws TimeoutException {
+        OrderGenerator.produceRange(kafka.bootstrapServers(), batch, written, batch.orders().size());
+        List<WindowAggregate> expected = batch.expectedAggregates();
+        CommittedRecords.readUntil(kafka.bootstrapServers(), "revenue", values -> values.size() >= expected.size(),
+                Duration.ofMinutes(3));
+        long seen = awaitCheckpoint(0).id();
+        awaitCheckpoint(seen + 1);
+        List<WindowAggregate> all = WindowAggregate.fromJson(
+                CommittedRecords.readAll(kafka.bootstrapServers(), "revenue", Duration.ofSeconds(60)));
+        assertThat(all).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(expected.stream().mapToLong(WindowAggregate::orders).sum()).isEqualTo(batch.orders().size());
+        return expected;
     }
 
     /**
