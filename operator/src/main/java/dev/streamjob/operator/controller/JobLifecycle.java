@@ -8,6 +8,7 @@ import dev.streamjob.operator.api.v1alpha1.OperationFailure;
 import dev.streamjob.operator.api.v1alpha1.OperationPhase;
 import dev.streamjob.operator.api.v1alpha1.OperationType;
 import dev.streamjob.operator.api.v1alpha1.RecoverySpec;
+import dev.streamjob.operator.api.v1alpha1.Rescale;
 import dev.streamjob.operator.api.v1alpha1.SavepointInfo;
 import dev.streamjob.operator.api.v1alpha1.SavepointTrigger;
 import dev.streamjob.operator.api.v1alpha1.SavepointsSpec;
@@ -16,8 +17,10 @@ import dev.streamjob.operator.api.v1alpha1.UpgradeMode;
 import dev.streamjob.operator.config.OperatorConfig;
 import dev.streamjob.operator.flink.FlinkRestClient;
 import dev.streamjob.operator.flink.FlinkRestException;
+import dev.streamjob.operator.flink.JobDetails;
 import dev.streamjob.operator.flink.SavepointStatus;
 import dev.streamjob.operator.model.Durations;
+import dev.streamjob.operator.model.FlinkConfig;
 import dev.streamjob.operator.model.FlinkPods;
 import dev.streamjob.operator.model.ResolvedStorage;
 import dev.streamjob.operator.model.StreamJobResources;
@@ -44,7 +47,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -93,20 +99,36 @@ public class JobLifecycle {
      * @param scaleDown whether to scale the current Deployments to zero (the old run is stopping)
      * @param events events for people
      * @param requeue how soon to look again, if sooner than the reconciler's usual interval (3 s / 15 s)
+     * @param taskManagersRunningTasks when present: the TaskManager pods (by name) that run tasks;
+     *     the others are to be removed first when the TaskManager Deployment shrinks
      */
     public record Step(RunState state, boolean apply, boolean scaleDown, List<StatusEvent> events,
-            Optional<Duration> requeue) {
+            Optional<Duration> requeue, Optional<Set<String>> taskManagersRunningTasks) {
 
         static Step of(RunState state, boolean apply, StatusEvent... events) {
-            return new Step(state, apply, false, List.of(events), Optional.empty());
+            return new Step(state, apply, false, List.of(events), Optional.empty(), Optional.empty());
         }
 
         Step requeueAfter(Duration after) {
-            return new Step(state, apply, scaleDown, events, Optional.of(after));
+            return new Step(state, apply, scaleDown, events, Optional.of(after), taskManagersRunningTasks);
+        }
+
+        Step withEvent(StatusEvent event) {
+            List<StatusEvent> all = new ArrayList<>(events);
+            all.add(0, event);
+            return new Step(state, apply, scaleDown, List.copyOf(all), requeue, taskManagersRunningTasks);
         }
 
         Step scalingDown() {
-            return new Step(state, apply, true, events, requeue);
+            return new Step(state, apply, true, events, requeue, taskManagersRunningTasks);
+        }
+
+        /**
+         * Before the TaskManager Deployment shrinks, its pods are marked so that Kubernetes removes
+         * those not in {@code busy} first (the pod-deletion-cost annotation).
+         */
+        Step removingIdleTaskManagersFirst(Set<String> busy) {
+            return new Step(state, apply, scaleDown, events, requeue, Optional.of(busy));
         }
     }
 
@@ -201,6 +223,15 @@ public class JobLifecycle {
     /** Starts a change that replaces, stops or resumes the run, with the strategy the planner picks. */
     private Step startChange(StreamJob job, RunState state, ObservedState observed, StoreAccess access,
             Planner.Plan plan, Instant now) {
+        return startChange(job, state, observed, access, plan, Optional.empty(), now);
+    }
+
+    /**
+     * Starts a change; a parallelism change goes in place when {@link Planner#rescalePath} allows
+     * it and {@code inPlaceRuledOut} is empty, else through the savepoint path like an upgrade.
+     */
+    private Step startChange(StreamJob job, RunState state, ObservedState observed, StoreAccess access,
+            Planner.Plan plan, Optional<String> inPlaceRuledOut, Instant now) {
         JobRun run = state.currentRun();
         UpgradeMode mode = job.getSpec().getJob().getUpgradeMode();
         OperationType type = switch (plan.change()) {
@@ -210,6 +241,17 @@ public class JobLifecycle {
             case RESUME -> OperationType.Resume;
             default -> OperationType.Upgrade;
         };
+        Optional<Rescale> rescale = Optional.empty();
+        if (plan.change() == Change.SCALE) {
+            int from = run.parallelism();
+            int to = job.getSpec().getJob().getParallelism();
+            Planner.RescalePath path = inPlaceRuledOut.map(reason -> new Planner.RescalePath(false, reason))
+                    .orElseGet(() -> Planner.rescalePath(FlinkConfig.of(job, config, run), jobDetails(observed), from, to));
+            if (path.inPlace()) {
+                return startInPlaceRescale(job, state, observed, access, from, to, path.reason(), now);
+            }
+            rescale = Optional.of(new Rescale(from, to, Rescale.SAVEPOINT, path.reason(), time(now), null, null));
+        }
         boolean healthy = observed.jobHealthy();
         boolean imageChanged = !FlinkPods.image(job, config).equals(run.image());
         boolean lineageHasSnapshot = true;
@@ -224,6 +266,17 @@ public class JobLifecycle {
         String started = time(now);
         LOG.infof("StreamJob %s/%s: %s (%s), strategy %s", job.getMetadata().getNamespace(), job.getMetadata().getName(),
                 type, plan.description(), strategy);
+        if (rescale.isPresent()) {
+            Rescale r = rescale.get();
+            return startChangeWithStrategy(job, state.withLastRescale(r), run, type, mode, strategy, started, now)
+                    .withEvent(normal(Reason.Rescaling, "rescaling from parallelism " + r.from() + " to " + r.to()
+                            + " with a savepoint and a new run: " + r.reason()));
+        }
+        return startChangeWithStrategy(job, state, run, type, mode, strategy, started, now);
+    }
+
+    private Step startChangeWithStrategy(StreamJob job, RunState state, JobRun run, OperationType type, UpgradeMode mode,
+            Strategy strategy, String started, Instant now) {
         if (strategy == Strategy.SAVEPOINT_FIRST) {
             try {
                 String triggerId = flink.stopWithSavepoint(restEndpoint(job), run.jobId(), savepointDirectory(job, run));
@@ -248,6 +301,7 @@ public class JobLifecycle {
             case SavepointInProgress -> pollSavepoint(job, state, observed, access, now);
             case Stopping -> stopping(job, state, observed, access, now);
             case Deploying -> deploying(job, state, observed, access, now);
+            case Rescaling -> rescaling(job, state, observed, access, now);
         };
     }
 
@@ -466,6 +520,134 @@ public class JobLifecycle {
     }
 
     /**
+     * Starts an in-place rescale. A scale-up sizes the TaskManagers for {@code to} first (the run
+     * is rescaled, the Deployment grows) and asks Flink for the new parallelism once their slots
+     * have registered; a scale-down asks Flink first and removes TaskManagers once the job runs at
+     * {@code to}. Flink restarts the job's tasks from its newest checkpoint inside the running
+     * JobManager: no new run, no savepoint.
+     */
+    private Step startInPlaceRescale(StreamJob job, RunState state, ObservedState observed, StoreAccess access, int from,
+            int to, String reason, Instant now) {
+        JobDetails details = jobDetails(observed).orElseThrow();
+        String started = time(now);
+        Operation op = new Operation(OperationType.Scale, OperationPhase.Rescaling, generation(job), null, null, null, null,
+                started, started);
+        RunState next = state.withOperation(op)
+                .withLastRescale(new Rescale(from, to, Rescale.IN_PLACE, reason, started, null, null))
+                .withFailure(clearedFailure(state, OperationType.Scale));
+        StatusEvent event = normal(Reason.Rescaling, "rescaling in place from parallelism " + from + " to " + to + ": "
+                + reason);
+        LOG.infof("StreamJob %s/%s: rescaling in place %d -> %d", job.getMetadata().getNamespace(),
+                job.getMetadata().getName(), from, to);
+        if (to > from) {
+            return Step.of(next.withRun(state.currentRun().withParallelism(to)), true, event).requeueAfter(OPERATION_POLL);
+        }
+        try {
+            flink.updateResourceRequirements(restEndpoint(job), state.currentRun().jobId(), requirements(details, from, to));
+        } catch (FlinkRestException e) {
+            return fallBackToSavepoint(job, state, observed, access, "Flink refused the new resource requirements: "
+                    + e.getMessage(), now);
+        }
+        return Step.of(next.withOperation(op.withTriggerId(REQUIREMENTS_SENT)), true, event).requeueAfter(OPERATION_POLL);
+    }
+
+    /** {@code triggerId} of a Rescaling operation once Flink accepted the new resource requirements. */
+    static final String REQUIREMENTS_SENT = "resource-requirements";
+
+    /**
+     * One step of an in-place rescale (see {@link #startInPlaceRescale}). A job that fails is
+     * restarted like any failed run; a rescale that is not done within {@link #RESCALE_TIMEOUT}
+     * falls back to the savepoint path. A newer spec change waits until the rescale is over.
+     */
+    private Step rescaling(StreamJob job, RunState state, ObservedState observed, StoreAccess access, Instant now) {
+        Operation op = state.operation();
+        JobRun run = state.currentRun();
+        int from = state.lastRescale().from(); // recorded when the rescale started
+        int to = state.lastRescale().to();
+        Optional<FailureDetector.Failure> failed = FailureDetector.immediate(observed);
+        if (failed.isPresent()) {
+            return recover(job, state.withOperation(null), failed.get(), true, now);
+        }
+        if (Instant.parse(op.startedAt()).plus(RESCALE_TIMEOUT).isBefore(now)) {
+            return fallBackToSavepoint(job, state, observed, access, "the job did not run at parallelism " + to + " within "
+                    + RESCALE_TIMEOUT.toSeconds() + " s of rescaling in place", now);
+        }
+        Optional<JobDetails> details = jobDetails(observed);
+        if (details.isEmpty()) {
+            return Step.of(state, true).requeueAfter(OPERATION_POLL);
+        }
+        try {
+            if (!REQUIREMENTS_SENT.equals(op.triggerId())) {
+                // A scale-up: ask Flink once the added TaskManagers' slots have registered.
+                if (flink.slotsTotal(restEndpoint(job)) < to) {
+                    return Step.of(state, true).requeueAfter(OPERATION_POLL);
+                }
+                flink.updateResourceRequirements(restEndpoint(job), run.jobId(), requirements(details.get(), from, to));
+                return Step.of(state.withOperation(op.withTriggerId(REQUIREMENTS_SENT)), true).requeueAfter(OPERATION_POLL);
+            }
+            if (!details.get().allTasksRunning() || details.get().parallelism() != to) {
+                return Step.of(state, true).requeueAfter(OPERATION_POLL);
+            }
+            long seconds = Duration.between(Instant.parse(op.startedAt()), now).toSeconds();
+            Rescale done = completed(state.lastRescale(), now);
+            RunState finished = state.withOperation(null).withRun(run.withParallelism(to)).withLastRescale(done);
+            StatusEvent event = normal(Reason.Rescaled, "rescaled in place from parallelism " + from + " to " + to + " in "
+                    + seconds + " s; job " + run.jobId() + " kept running from its newest checkpoint");
+            if (to > from) {
+                return Step.of(finished, true, event);
+            }
+            // A scale-down: the TaskManagers without tasks go first.
+            Set<String> busy = flink.taskManagersRunningTasks(restEndpoint(job), run.jobId(),
+                    details.get().vertices().stream().map(JobDetails.Vertex::id).toList());
+            return Step.of(finished, true, event).removingIdleTaskManagersFirst(busy);
+        } catch (FlinkRestException e) {
+            LOG.infof("StreamJob %s/%s: rescaling, Flink did not answer: %s", job.getMetadata().getNamespace(),
+                    job.getMetadata().getName(), e.getMessage());
+            return Step.of(state, true).requeueAfter(OPERATION_POLL);
+        }
+    }
+
+    /** How long an in-place rescale may take before the operator falls back to the savepoint path. */
+    static final Duration RESCALE_TIMEOUT = Duration.ofMinutes(3);
+
+    /**
+     * Gives up rescaling in place: the run is sized for its current parallelism again and the
+     * change goes through the savepoint path (the planner sees it again: spec and run differ).
+     */
+    private Step fallBackToSavepoint(StreamJob job, RunState state, ObservedState observed, StoreAccess access, String why,
+            Instant now) {
+        Operation op = state.operation();
+        int from = op == null ? state.currentRun().parallelism() : state.lastRescale().from();
+        LOG.warnf("StreamJob %s/%s: not rescaling in place: %s", job.getMetadata().getNamespace(),
+                job.getMetadata().getName(), why);
+        RunState back = state.withOperation(null).withRun(state.currentRun().withParallelism(from));
+        return startChange(job, back, observed, access, Planner.Plan.of(Change.SCALE, "in-place rescale abandoned"),
+                Optional.of(why), now).withEvent(warning(Reason.Rescaling, "falling back to a savepoint rescale: " + why));
+    }
+
+    /**
+     * The per-vertex parallelism upper bounds for a rescale: vertices at the job's parallelism
+     * {@code from} follow it to {@code to}; a vertex the job pinned to another parallelism keeps it.
+     */
+    static Map<String, Integer> requirements(JobDetails details, int from, int to) {
+        Map<String, Integer> bounds = new LinkedHashMap<>();
+        for (JobDetails.Vertex v : details.vertices()) {
+            bounds.put(v.id(), v.parallelism() == from ? to : v.parallelism());
+        }
+        return bounds;
+    }
+
+    private static Optional<JobDetails> jobDetails(ObservedState observed) {
+        return observed.flink() instanceof ObservedState.Job j ? Optional.of(j.details()) : Optional.empty();
+    }
+
+    private static Rescale completed(Rescale rescale, Instant now) {
+        long seconds = Duration.between(Instant.parse(rescale.startedAt()), now).toSeconds();
+        return new Rescale(rescale.from(), rescale.to(), rescale.path(), rescale.reason(), rescale.startedAt(), time(now),
+                seconds);
+    }
+
+    /**
      * The cross-check of the restore point with status: the checkpoint of the lineage that status
      * recorded as completed (Flink reported it), if it is newer than the newest complete snapshot
      * the store lists. The listing then misses it, and restoring would go back in time. A chosen
@@ -493,6 +675,9 @@ public class JobLifecycle {
             // The run may have completed its first checkpoint while it was starting.
             RunState done = retainIfRunHasCheckpoint(job, state.withOperation(null).withFailure(clearedFailure(state, null)),
                     observed, access, now);
+            if (op.type() == OperationType.Scale && state.lastRescale() != null && state.lastRescale().completedAt() == null) {
+                done = done.withLastRescale(completed(state.lastRescale(), now));
+            }
             Reason completed = op.type() == OperationType.Recover ? Reason.JobRecovered : Reason.UpgradeCompleted;
             return Step.of(done, true, normal(completed, op.type() + " done in " + seconds + " s: run "
                     + run.number() + " (job " + run.jobId() + ") runs with parallelism " + run.parallelism() + ", started from "

@@ -4,6 +4,7 @@ import dev.streamjob.operator.api.v1alpha1.DeletionPolicy;
 import dev.streamjob.operator.api.v1alpha1.SecretKeysReference;
 import dev.streamjob.operator.api.v1alpha1.StreamJob;
 import dev.streamjob.operator.api.v1alpha1.StreamJobStatus;
+import dev.streamjob.operator.autoscaler.LagAutoscaler;
 import dev.streamjob.operator.config.OperatorConfig;
 import dev.streamjob.operator.dependent.ConfigMapDependent;
 import dev.streamjob.operator.dependent.JobManagerDeploymentDependent;
@@ -28,6 +29,8 @@ import dev.streamjob.operator.validation.StreamJobValidator;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -80,11 +83,13 @@ public class StreamJobReconciler implements Reconciler<StreamJob>, Cleaner<Strea
     private final EventRecorder events;
     private final SnapshotStore store;
     private final KafkaLagObserver kafkaLag;
+    private final LagAutoscaler autoscaler;
 
     /** The reconciler with its collaborators (CDI). */
     public StreamJobReconciler(OperatorConfig config, FlinkClusterObserver observer, JobLifecycle lifecycle,
-            EventRecorder events, SnapshotStore store, KafkaLagObserver kafkaLag) {
+            EventRecorder events, SnapshotStore store, KafkaLagObserver kafkaLag, LagAutoscaler autoscaler) {
         this.config = config;
+        this.autoscaler = autoscaler;
         this.kafkaLag = kafkaLag;
         this.store = store;
         this.observer = observer;
@@ -121,6 +126,7 @@ public class StreamJobReconciler implements Reconciler<StreamJob>, Cleaner<Strea
             if (step.scaleDown()) {
                 scaleDown(job, context.getClient());
             }
+            step.taskManagersRunningTasks().ifPresent(busy -> markIdleTaskManagers(job, context, busy));
             if (step.apply() && after.currentRun() != null) {
                 context.managedWorkflowAndDependentResourceContext()
                         .put(DesiredResources.class, DesiredResources.of(job, config, after.currentRun()));
@@ -136,8 +142,13 @@ public class StreamJobReconciler implements Reconciler<StreamJob>, Cleaner<Strea
                     job.getMetadata().getName(), errors);
         }
         StreamJobStatus status = StatusComputer.compute(job, errors, observed, after, now);
-        StatusComputer.addKafkaLag(job, status, errors.isEmpty() ? kafkaLag.observe(job, secrets, now)
-                : new KafkaLagObserver.Unchanged(), now);
+        KafkaLagObserver.Outcome lag = errors.isEmpty() ? kafkaLag.observe(job, secrets, now) : new KafkaLagObserver.Unchanged();
+        StatusComputer.addKafkaLag(job, status, lag, now);
+        if (errors.isEmpty()) {
+            autoscaler.evaluate(job, status, lag, observed, context.getClient(), now).ifPresent(e -> events.record(job, e));
+        } else {
+            status.setAutoscaler(job.getStatus() == null ? null : job.getStatus().getAutoscaler());
+        }
         Duration usual = status.getConditions().stream()
                 .anyMatch(c -> ConditionType.Ready.name().equals(c.getType()) && "True".equals(c.getStatus()))
                 ? config.flink().steadyPollInterval()
@@ -162,6 +173,7 @@ public class StreamJobReconciler implements Reconciler<StreamJob>, Cleaner<Strea
     @Override
     public DeleteControl cleanup(StreamJob job, Context<StreamJob> context) {
         kafkaLag.forget(job);
+        autoscaler.forget(job);
         if (job.getSpec() == null || job.getSpec().getSavepoints() == null
                 || job.getSpec().getSavepoints().getDeletionPolicy() != DeletionPolicy.Delete) {
             return DeleteControl.defaultDelete();
@@ -196,6 +208,33 @@ public class StreamJobReconciler implements Reconciler<StreamJob>, Cleaner<Strea
         return ErrorStatusUpdateControl.patchStatus(statusPatch(job,
                 StatusComputer.reconcileError(job, String.valueOf(e.getMessage()), Instant.now())));
     }
+
+    /**
+     * Before the TaskManager Deployment shrinks: marks its pods with the
+     * {@code controller.kubernetes.io/pod-deletion-cost} annotation, low for pods that run no
+     * task, high for those that do, so the ReplicaSet removes idle TaskManagers first (Kubernetes
+     * docs: ReplicaSet, "Pod deletion cost"). Flink reports TaskManagers by resource id, which the
+     * operator sets to the pod name.
+     */
+    private static void markIdleTaskManagers(StreamJob job, Context<StreamJob> context, Set<String> busy) {
+        String namespace = job.getMetadata().getNamespace();
+        for (Pod pod : context.getSecondaryResources(Pod.class)) {
+            Map<String, String> labels = pod.getMetadata().getLabels();
+            if (labels == null || !StreamJobResources.Component.TASKMANAGER.label().equals(labels.get(StreamJobResources.COMPONENT_LABEL))
+                    || !job.getMetadata().getName().equals(labels.get(StreamJobResources.NAME_LABEL))) {
+                continue;
+            }
+            String cost = busy.contains(pod.getMetadata().getName()) ? BUSY_POD_DELETION_COST : IDLE_POD_DELETION_COST;
+            context.getClient().pods().inNamespace(namespace).withName(pod.getMetadata().getName())
+                    .patch(PatchContext.of(PatchType.JSON_MERGE),
+                            "{\"metadata\":{\"annotations\":{\"" + POD_DELETION_COST + "\":\"" + cost + "\"}}}");
+        }
+    }
+
+    /** Kubernetes' annotation: a ReplicaSet scaling down removes pods of lower cost first. */
+    static final String POD_DELETION_COST = "controller.kubernetes.io/pod-deletion-cost";
+    static final String IDLE_POD_DELETION_COST = "-100";
+    static final String BUSY_POD_DELETION_COST = "100";
 
     /** Scales the JobManager and TaskManager Deployments to zero (the old run is stopping). */
     private static void scaleDown(StreamJob job, KubernetesClient client) {

@@ -1,7 +1,10 @@
 package dev.streamjob.operator.flink;
 
 import java.net.URI;
+import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Every call the operator makes to a JobManager's REST API (Flink docs: ops/rest_api). Each
@@ -11,7 +14,8 @@ import java.util.Optional;
 public interface FlinkRestClient {
 
     /**
-     * {@code GET /jobs/:jobid}: the job's state and its vertices.
+     * {@code GET /jobs/:jobid}: the job's state and its vertices (with their parallelism, max
+     * parallelism and accumulated busy time).
      *
      * @param restEndpoint base URL of the JobManager's REST API, e.g. {@code http://x-jobmanager.ns.svc:8081}
      * @return empty when the JobManager answers but does not (yet) know the job (HTTP 404)
@@ -51,4 +55,35 @@ public interface FlinkRestClient {
      * @throws FlinkRestException when the JobManager cannot be reached in time or answers with an error
      */
     SavepointStatus savepointStatus(URI restEndpoint, String jobId, String triggerId) throws FlinkRestException;
+
+    /**
+     * {@code GET /overview}: the number of task slots registered with the JobManager (all
+     * TaskManagers, used or free).
+     *
+     * @throws FlinkRestException when the JobManager cannot be reached in time or answers with an error
+     */
+    int slotsTotal(URI restEndpoint) throws FlinkRestException;
+
+    /**
+     * {@code PUT /jobs/:jobid/resource-requirements} (FLIP-291): the parallelism bounds of each
+     * vertex, lower bound 1 and upper bound as given. With the adaptive scheduler the running job
+     * rescales to the upper bound once that many slots are available, restoring from its newest
+     * checkpoint inside the same JobManager (Flink docs: deployment/elastic_scaling, "Externalized
+     * Declarative Resource Management").
+     *
+     * @param parallelism the upper bound per vertex id; every vertex of the job must be listed
+     * @throws FlinkRestException when the JobManager cannot be reached in time or refuses (for
+     *     example without the adaptive scheduler, or in reactive mode)
+     */
+    void updateResourceRequirements(URI restEndpoint, String jobId, Map<String, Integer> parallelism)
+            throws FlinkRestException;
+
+    /**
+     * {@code GET /jobs/:jobid/vertices/:vertexid/taskmanagers} for each vertex: the TaskManagers
+     * that run subtasks of the job (their resource ids; the operator sets each to its pod name).
+     *
+     * @throws FlinkRestException when the JobManager cannot be reached in time or answers with an error
+     */
+    Set<String> taskManagersRunningTasks(URI restEndpoint, String jobId, Collection<String> vertexIds)
+            throws FlinkRestException;
 }

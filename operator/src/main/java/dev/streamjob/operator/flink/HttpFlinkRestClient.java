@@ -13,10 +13,13 @@ import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * {@link FlinkRestClient} over the JDK's HTTP client, with the connect and request timeouts of
@@ -93,6 +96,42 @@ public class HttpFlinkRestClient implements FlinkRestClient {
         return SavepointStatus.failed(failure.lines().findFirst().orElse(failure).strip());
     }
 
+    @Override
+    public int slotsTotal(URI restEndpoint) throws FlinkRestException {
+        JsonNode overview = get(restEndpoint, "/overview").orElseThrow(() -> new FlinkRestException(
+                FlinkRestException.Kind.HTTP_ERROR, "GET /overview answered HTTP 404", null));
+        return overview.path("slots-total").asInt();
+    }
+
+    @Override
+    public void updateResourceRequirements(URI restEndpoint, String jobId, Map<String, Integer> parallelism)
+            throws FlinkRestException {
+        var body = json.createObjectNode();
+        parallelism.forEach((vertex, upper) -> body.putObject(vertex).putObject("parallelism")
+                .put("lowerBound", 1).put("upperBound", upper));
+        String path = "/jobs/" + jobId + "/resource-requirements";
+        HttpRequest request = HttpRequest.newBuilder(restEndpoint.resolve(path)).timeout(requestTimeout)
+                .PUT(HttpRequest.BodyPublishers.ofString(body.toString()))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json").build();
+        if (send(request, "PUT " + path).isEmpty()) {
+            throw new FlinkRestException(FlinkRestException.Kind.HTTP_ERROR, "PUT " + path + " answered HTTP 404", null);
+        }
+    }
+
+    @Override
+    public Set<String> taskManagersRunningTasks(URI restEndpoint, String jobId, Collection<String> vertexIds)
+            throws FlinkRestException {
+        Set<String> ids = new TreeSet<>();
+        for (String vertex : vertexIds) {
+            Optional<JsonNode> answer = get(restEndpoint, "/jobs/" + jobId + "/vertices/" + vertex + "/taskmanagers");
+            for (JsonNode tm : answer.map(a -> a.path("taskmanagers")).orElse(json.createArrayNode())) {
+                ids.add(tm.path("taskmanager-id").asText());
+            }
+        }
+        return ids;
+    }
+
     private static String requestId(JsonNode body, String path) throws FlinkRestException {
         String id = body.path("request-id").asText("");
         if (id.isEmpty()) {
@@ -106,7 +145,9 @@ public class HttpFlinkRestClient implements FlinkRestClient {
         for (JsonNode v : body.path("vertices")) {
             Map<String, Integer> tasks = new LinkedHashMap<>();
             v.path("tasks").fields().forEachRemaining(e -> tasks.put(e.getKey(), e.getValue().asInt()));
-            vertices.add(new JobDetails.Vertex(v.path("name").asText(), v.path("parallelism").asInt(), tasks));
+            JsonNode busy = v.path("metrics").path("accumulated-busy-time");
+            vertices.add(new JobDetails.Vertex(v.path("id").asText(), v.path("name").asText(), v.path("parallelism").asInt(),
+                    v.path("maxParallelism").asInt(-1), tasks, busy.isNumber() ? busy.asDouble() : Double.NaN));
         }
         return new JobDetails(body.path("jid").asText(), body.path("name").asText(), body.path("state").asText(),
                 List.copyOf(vertices));

@@ -17,11 +17,24 @@ public record JobDetails(String jobId, String name, String state, List<Vertex> v
     /**
      * A job vertex.
      *
+     * @param id the vertex id (32 hex characters), as the resource-requirements endpoint keys it
      * @param name operator chain name
      * @param parallelism number of subtasks
+     * @param maxParallelism the vertex's max parallelism (key groups), the bound of any rescale;
+     *     -1 when Flink did not report it
      * @param tasks number of subtasks per execution state (RUNNING, DEPLOYING, ...)
+     * @param accumulatedBusyTimeMs milliseconds its subtasks have been busy since they started,
+     *     summed over the subtasks ({@code metrics.accumulated-busy-time}); NaN when Flink reports
+     *     none. Its growth over time, divided by the parallelism, is how busy the vertex is, as
+     *     Flink's own autoscaler computes it
      */
-    public record Vertex(String name, int parallelism, Map<String, Integer> tasks) {
+    public record Vertex(String id, String name, int parallelism, int maxParallelism, Map<String, Integer> tasks,
+            double accumulatedBusyTimeMs) {
+
+        /** A vertex whose id is its name, with max parallelism and busy time unknown (for tests and fakes). */
+        public Vertex(String name, int parallelism, Map<String, Integer> tasks) {
+            this(name, name, parallelism, -1, tasks, Double.NaN);
+        }
 
         /** Subtasks in the given execution state. */
         public int tasksIn(String executionState) {

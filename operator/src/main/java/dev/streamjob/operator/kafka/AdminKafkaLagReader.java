@@ -60,13 +60,18 @@ public class AdminKafkaLagReader implements KafkaLagReader {
             for (String topic : topics) {
                 TopicDescription d = described.get(topic);
                 long records = 0;
+                long endOffsets = 0;
+                long committedOffsets = 0;
                 for (var p : d.partitions()) {
                     TopicPartition tp = new TopicPartition(topic, p.partition());
                     OffsetAndMetadata c = committed.get(tp);
                     long from = c != null ? c.offset() : starts.get(tp).offset();
-                    records += Math.max(0, ends.get(tp).offset() - from);
+                    long end = ends.get(tp).offset();
+                    records += Math.max(0, end - from);
+                    endOffsets += end;
+                    committedOffsets += from;
                 }
-                lags.add(new TopicLag(consumerGroup, topic, d.partitions().size(), records));
+                lags.add(new TopicLag(consumerGroup, topic, d.partitions().size(), records, endOffsets, committedOffsets));
             }
             return lags;
         } catch (ExecutionException e) {

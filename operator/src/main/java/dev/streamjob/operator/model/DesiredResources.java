@@ -42,15 +42,27 @@ public record DesiredResources(ConfigMap configMap, Service jobManagerService, D
      */
     public static DesiredResources of(StreamJob job, OperatorConfig config, JobRun run) {
         ConfigMap configMap = configMap(job, config, run);
-        String hash = hash(configMap.getData());
+        String hash = configHash(job, config, run);
         boolean running = run.running();
-        int parallelism = job.getSpec().getJob().getParallelism();
-        int taskManagers = StreamJobResources.taskManagerReplicas(parallelism, FlinkConfig.slots(job.getSpec()));
+        int taskManagers = StreamJobResources.taskManagerReplicas(run.parallelism(), FlinkConfig.slots(job.getSpec()));
         return new DesiredResources(
                 configMap,
                 jobManagerService(job),
                 deployment(job, config, run, Component.JOBMANAGER, running ? 1 : 0, hash),
                 deployment(job, config, run, Component.TASKMANAGER, running ? taskManagers : 0, hash));
+    }
+
+    /**
+     * The hash on the pod templates: the ConfigMap's content without the parallelism. The
+     * parallelism is applied to the running job in place (a rescale), so a change of it must not
+     * roll the pods; a restarted JobManager reads the new value from the ConfigMap.
+     */
+    static String configHash(StreamJob job, OperatorConfig config, JobRun run) {
+        Map<String, String> data = new TreeMap<>(configMap(job, config, run).getData());
+        var conf = FlinkConfig.of(job, config, run);
+        conf.remove(FlinkConfig.PARALLELISM);
+        data.put(StreamJobResources.FLINK_CONF_FILE, FlinkConfig.toYaml(conf));
+        return hash(data);
     }
 
     static ConfigMap configMap(StreamJob job, OperatorConfig config, JobRun run) {

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -27,7 +28,41 @@ public final class FlinkConfig {
      */
     public static final Map<String, String> OWNED_KEYS = ownedKeys();
 
+    /** Flink's key for the job parallelism; rescaled in place, so it does not roll the pods. */
+    public static final String PARALLELISM = "parallelism.default";
+
+    /**
+     * Defaults the user's {@code spec.flinkConfiguration} may override. The adaptive scheduler
+     * lets the operator rescale the running job in place through the resource-requirements REST
+     * endpoint (Flink docs: deployment/elastic_scaling). The operator decides when to rescale,
+     * so Flink's own cooldown after a rescale is off; and a starting job waits up to two minutes
+     * for all its TaskManagers (the stabilization timeout) instead of starting with fewer slots
+     * and rescaling moments later.
+     */
+    static final Map<String, String> ADAPTIVE_SCHEDULER_DEFAULTS = Map.of(
+            "jobmanager.scheduler", "adaptive",
+            "jobmanager.adaptive-scheduler.executing.cooldown-after-rescaling", "0s",
+            "jobmanager.adaptive-scheduler.submission.resource-stabilization-timeout", "2min");
+
     private FlinkConfig() {
+    }
+
+    /**
+     * Whether the configuration lets the operator rescale the job in place: the adaptive
+     * scheduler, not in reactive mode (which sizes the job by its TaskManagers alone).
+     *
+     * @return empty if it does, else why not, naming the configuration key
+     */
+    public static Optional<String> inPlaceRescaleBlocker(Map<String, String> conf) {
+        String scheduler = conf.getOrDefault("jobmanager.scheduler", "adaptive");
+        if (!"adaptive".equalsIgnoreCase(scheduler.strip())) {
+            return Optional.of("spec.flinkConfiguration sets jobmanager.scheduler: " + scheduler
+                    + "; rescaling in place needs the adaptive scheduler");
+        }
+        if ("reactive".equalsIgnoreCase(conf.getOrDefault("scheduler-mode", "").strip())) {
+            return Optional.of("spec.flinkConfiguration sets scheduler-mode: reactive, which sizes the job by its TaskManagers");
+        }
+        return Optional.empty();
     }
 
     /** The full configuration of one run, sorted by key so the ConfigMap content is stable. */
@@ -35,7 +70,7 @@ public final class FlinkConfig {
         StreamJobSpec spec = job.getSpec();
         ResolvedStorage storage = ResolvedStorage.of(job, config);
         CheckpointingSpec checkpointing = spec.getCheckpointing() == null ? new CheckpointingSpec() : spec.getCheckpointing();
-        SortedMap<String, String> conf = new TreeMap<>();
+        SortedMap<String, String> conf = new TreeMap<>(ADAPTIVE_SCHEDULER_DEFAULTS);
         if (spec.getFlinkConfiguration() != null) {
             conf.putAll(spec.getFlinkConfiguration());
         }
@@ -51,7 +86,7 @@ public final class FlinkConfig {
         conf.put("taskmanager.rpc.port", String.valueOf(StreamJobResources.TASKMANAGER_RPC_PORT));
         conf.put("taskmanager.data.port", String.valueOf(StreamJobResources.TASKMANAGER_DATA_PORT));
         conf.put("taskmanager.numberOfTaskSlots", String.valueOf(slots(spec)));
-        conf.put("parallelism.default", String.valueOf(spec.getJob().getParallelism()));
+        conf.put(PARALLELISM, String.valueOf(run.parallelism()));
         conf.put("jobmanager.memory.process.size", flinkMemory(jobManagerMemory(spec, config)));
         conf.put("taskmanager.memory.process.size", flinkMemory(taskManagerMemory(spec, config)));
 
@@ -125,7 +160,7 @@ public final class FlinkConfig {
             keys.put(key, "the operator (cluster networking)");
         }
         keys.put("taskmanager.numberOfTaskSlots", "spec.taskManager.slots");
-        keys.put("parallelism.default", "spec.job.parallelism");
+        keys.put(PARALLELISM, "spec.job.parallelism");
         keys.put("jobmanager.memory.process.size", "spec.jobManager.memory");
         keys.put("taskmanager.memory.process.size", "spec.taskManager.memory");
         keys.put("execution.checkpointing.interval", "spec.checkpointing.interval");

@@ -43,6 +43,8 @@ public final class FlinkPods {
 
     /** Environment variable holding the pod IP; TaskManagers advertise it ({@code taskmanager.host}). */
     public static final String POD_IP_ENV = "POD_IP";
+    /** The environment variable that holds the pod name (downward API), the TaskManager's resource id. */
+    public static final String POD_NAME_ENV = "POD_NAME";
     /** Environment variable the launcher reads the S3 access key from. */
     public static final String S3_ACCESS_KEY_ENV = "S3_ACCESS_KEY";
     /** Environment variable the launcher reads the S3 secret key from. */
@@ -94,9 +96,14 @@ public final class FlinkPods {
         return image != null && !image.isBlank() ? image : config.defaultImage();
     }
 
-    /** The TaskManager's launcher arguments: it advertises its pod IP to the JobManager. */
+    /**
+     * The TaskManager's launcher arguments: it advertises its pod IP to the JobManager, and its
+     * pod name is its resource id, so the operator can tell which pods run tasks (Flink's REST
+     * API reports TaskManagers by resource id).
+     */
     public static List<String> taskManagerArgs() {
-        return List.of("taskmanager", "-Dtaskmanager.host=$(" + POD_IP_ENV + ")");
+        return List.of("taskmanager", "-Dtaskmanager.host=$(" + POD_IP_ENV + ")",
+                "-Dtaskmanager.resource-id=$(" + POD_NAME_ENV + ")");
     }
 
     /**
@@ -158,6 +165,9 @@ public final class FlinkPods {
         List<EnvVar> env = new ArrayList<>();
         env.add(new EnvVarBuilder().withName(POD_IP_ENV)
                 .withNewValueFrom().withNewFieldRef().withFieldPath("status.podIP").endFieldRef().endValueFrom()
+                .build());
+        env.add(new EnvVarBuilder().withName(POD_NAME_ENV)
+                .withNewValueFrom().withNewFieldRef().withFieldPath("metadata.name").endFieldRef().endValueFrom()
                 .build());
         env.add(new EnvVarBuilder().withName("FLINK_CONF_DIR").withValue(StreamJobResources.CONF_DIR).build());
         // Where the launcher writes Flink's rejection of the job: the container's terminationMessagePath.

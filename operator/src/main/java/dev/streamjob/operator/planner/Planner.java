@@ -9,8 +9,11 @@ import dev.streamjob.operator.api.v1alpha1.SavepointTrigger;
 import dev.streamjob.operator.api.v1alpha1.StreamJob;
 import dev.streamjob.operator.api.v1alpha1.StreamJobStatus;
 import dev.streamjob.operator.api.v1alpha1.UpgradeMode;
+import dev.streamjob.operator.flink.JobDetails;
 import dev.streamjob.operator.model.Durations;
+import dev.streamjob.operator.model.FlinkConfig;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -34,7 +37,8 @@ public final class Planner {
      */
     public record Plan(Change change, Optional<SavepointTrigger> savepointTrigger, String description) {
 
-        static Plan of(Change change, String description) {
+        /** A plan without a savepoint trigger. */
+        public static Plan of(Change change, String description) {
             return new Plan(change, Optional.empty(), description);
         }
     }
@@ -143,5 +147,42 @@ public final class Planner {
         }
         boolean savepoint = mode == UpgradeMode.SAVEPOINT || imageChanged || !lineageHasSnapshot;
         return jobHealthy && savepoint ? Strategy.SAVEPOINT_FIRST : Strategy.STOP_THEN_LATEST;
+    }
+
+    /**
+     * How a parallelism change is carried out.
+     *
+     * @param inPlace whether the running job is rescaled by Flink's adaptive scheduler (no new run)
+     * @param reason why: for a savepoint rescale, what rules the in-place path out
+     */
+    public record RescalePath(boolean inPlace, String reason) {
+    }
+
+    /**
+     * Chooses how to change the parallelism from {@code from} to {@code to}: in place when the
+     * configuration has the adaptive scheduler (not in reactive mode), the job runs with all its
+     * tasks, and no vertex's max parallelism is below {@code to} (Flink cannot split key groups
+     * further; Flink docs: deployment/elastic_scaling, ops/production_ready). Otherwise through a
+     * savepoint and a new run, the upgrade path.
+     *
+     * @param configuration the run's Flink configuration
+     * @param job the job as Flink reports it now, if it could be read
+     */
+    public static RescalePath rescalePath(Map<String, String> configuration, Optional<JobDetails> job, int from, int to) {
+        Optional<String> blocker = FlinkConfig.inPlaceRescaleBlocker(configuration);
+        if (blocker.isPresent()) {
+            return new RescalePath(false, blocker.get());
+        }
+        if (job.isEmpty() || !job.get().allTasksRunning()) {
+            return new RescalePath(false, "the job is not running with all its tasks, so the adaptive scheduler cannot rescale it");
+        }
+        for (JobDetails.Vertex v : job.get().vertices()) {
+            if (v.maxParallelism() > 0 && v.maxParallelism() < to) {
+                return new RescalePath(false, "parallelism " + to + " is above the max parallelism " + v.maxParallelism()
+                        + " of vertex '" + v.name() + "' (pipeline.max-parallelism)");
+            }
+        }
+        return new RescalePath(true, "the adaptive scheduler rescales the running job from " + from + " to " + to
+                + " from its newest checkpoint");
     }
 }

@@ -22,7 +22,7 @@ public final class SpecDigest {
     /** Spec fields (JSON paths under {@code spec}) left out of the digest. */
     public static final List<String> EXCLUDED = List.of(
             "job.parallelism", "job.state", "job.upgradeMode", "job.allowNonRestoredState",
-            "job.initialSavepointPath", "job.restartNonce", "job.savepointTriggerNonce", "savepoints", "recovery", "kafkaSources");
+            "job.initialSavepointPath", "job.restartNonce", "job.savepointTriggerNonce", "savepoints", "recovery", "kafkaSources", "autoscaler");
 
     private SpecDigest() {
     }

@@ -43,6 +43,15 @@ public enum Reason {
     Stopping,
     /** The new run of an upgrade, scale or restart is starting. */
     Upgrading,
+    /**
+     * The running job is being rescaled in place by Flink's adaptive scheduler (Progressing, and
+     * an event naming the path: in place, or with a savepoint and why).
+     */
+    Rescaling,
+    /** A rescale is done: every vertex runs at the new parallelism (event). */
+    Rescaled,
+    /** The lag-based autoscaler changed spec.job.parallelism (event, with the decision's figures). */
+    Autoscaled,
     /** The job is being suspended (savepoint, then its pods removed). */
     Suspending,
     /** The job is starting again after a suspend. */

@@ -3,6 +3,7 @@ package dev.streamjob.operator.status;
 import dev.streamjob.operator.api.v1alpha1.JobRun;
 import dev.streamjob.operator.api.v1alpha1.Operation;
 import dev.streamjob.operator.api.v1alpha1.OperationFailure;
+import dev.streamjob.operator.api.v1alpha1.Rescale;
 import dev.streamjob.operator.api.v1alpha1.RestartHistory;
 import dev.streamjob.operator.api.v1alpha1.SavepointInfo;
 import dev.streamjob.operator.api.v1alpha1.StreamJobStatus;
@@ -22,9 +23,11 @@ import java.util.List;
  * @param savepointTriggerNonce the savepointTriggerNonce acted on, or null
  * @param restarts the whole-job restarts after failures
  * @param symptoms signs of a failure seen now, with the time each was first seen
+ * @param lastRescale the last completed parallelism change, or null
  */
 public record RunState(JobRun currentRun, Operation operation, OperationFailure lastFailure,
-        List<SavepointInfo> savepoints, Long savepointTriggerNonce, RestartHistory restarts, List<Symptom> symptoms) {
+        List<SavepointInfo> savepoints, Long savepointTriggerNonce, RestartHistory restarts, List<Symptom> symptoms,
+        Rescale lastRescale) {
 
     /** Copies the lists; no restart history is an empty one. */
     public RunState {
@@ -36,26 +39,27 @@ public record RunState(JobRun currentRun, Operation operation, OperationFailure 
     /** The run state a status holds. */
     public static RunState of(StreamJobStatus status) {
         if (status == null) {
-            return new RunState(null, null, null, List.of(), null, RestartHistory.NONE, List.of());
+            return new RunState(null, null, null, List.of(), null, RestartHistory.NONE, List.of(), null);
         }
         return new RunState(status.getCurrentRun(), status.getOperation(), status.getLastFailure(),
-                status.getSavepoints(), status.getSavepointTriggerNonce(), status.getRestarts(), status.getSymptoms());
+                status.getSavepoints(), status.getSavepointTriggerNonce(), status.getRestarts(), status.getSymptoms(),
+                status.getLastRescale());
     }
 
     public RunState withRun(JobRun run) {
-        return new RunState(run, operation, lastFailure, savepoints, savepointTriggerNonce, restarts, symptoms);
+        return new RunState(run, operation, lastFailure, savepoints, savepointTriggerNonce, restarts, symptoms, lastRescale);
     }
 
     public RunState withOperation(Operation op) {
-        return new RunState(currentRun, op, lastFailure, savepoints, savepointTriggerNonce, restarts, symptoms);
+        return new RunState(currentRun, op, lastFailure, savepoints, savepointTriggerNonce, restarts, symptoms, lastRescale);
     }
 
     public RunState withFailure(OperationFailure failure) {
-        return new RunState(currentRun, operation, failure, savepoints, savepointTriggerNonce, restarts, symptoms);
+        return new RunState(currentRun, operation, failure, savepoints, savepointTriggerNonce, restarts, symptoms, lastRescale);
     }
 
     public RunState withSavepointTriggerNonce(Long nonce) {
-        return new RunState(currentRun, operation, lastFailure, savepoints, nonce, restarts, symptoms);
+        return new RunState(currentRun, operation, lastFailure, savepoints, nonce, restarts, symptoms, lastRescale);
     }
 
     /** The history with {@code savepoint} added first, cut to {@code limit} entries. */
@@ -64,21 +68,25 @@ public record RunState(JobRun currentRun, Operation operation, OperationFailure 
         history.add(savepoint);
         savepoints.stream().filter(s -> !s.path().equals(savepoint.path())).forEach(history::add);
         return new RunState(currentRun, operation, lastFailure, history.subList(0, Math.min(limit, history.size())),
-                savepointTriggerNonce, restarts, symptoms);
+                savepointTriggerNonce, restarts, symptoms, lastRescale);
     }
 
     /** The history without the savepoints at {@code paths} (deleted by retention). */
     public RunState withoutSavepoints(java.util.Set<String> paths) {
         return new RunState(currentRun, operation, lastFailure,
-                savepoints.stream().filter(s -> !paths.contains(s.path())).toList(), savepointTriggerNonce, restarts, symptoms);
+                savepoints.stream().filter(s -> !paths.contains(s.path())).toList(), savepointTriggerNonce, restarts, symptoms, lastRescale);
     }
 
     public RunState withRestarts(RestartHistory history) {
-        return new RunState(currentRun, operation, lastFailure, savepoints, savepointTriggerNonce, history, symptoms);
+        return new RunState(currentRun, operation, lastFailure, savepoints, savepointTriggerNonce, history, symptoms, lastRescale);
     }
 
     public RunState withSymptoms(List<Symptom> current) {
-        return new RunState(currentRun, operation, lastFailure, savepoints, savepointTriggerNonce, restarts, current);
+        return new RunState(currentRun, operation, lastFailure, savepoints, savepointTriggerNonce, restarts, current, lastRescale);
+    }
+
+    public RunState withLastRescale(Rescale rescale) {
+        return new RunState(currentRun, operation, lastFailure, savepoints, savepointTriggerNonce, restarts, symptoms, rescale);
     }
 
     /** Writes the fields into a status. */
@@ -90,5 +98,6 @@ public record RunState(JobRun currentRun, Operation operation, OperationFailure 
         status.setSavepointTriggerNonce(savepointTriggerNonce);
         status.setRestarts(restarts.count() == 0 ? null : restarts);
         status.setSymptoms(symptoms.isEmpty() ? null : new ArrayList<>(symptoms));
+        status.setLastRescale(lastRescale);
     }
 }

@@ -138,6 +138,11 @@ public final class StatusComputer {
                                 : op.type() == OperationType.Recover ? Reason.JobRestarted : Reason.Upgrading,
                         op.type() + ": run " + run.number() + " (job " + run.jobId() + ") starting from "
                                 + (run.restorePath() == null ? "empty state" : run.restorePath()) + since));
+                case Rescaling -> c.setIfAbsent(condition(ConditionType.Progressing, true, Reason.Rescaling,
+                        "rescaling job " + run.jobId() + " in place from parallelism " + runState.lastRescale().from() + " to "
+                                + runState.lastRescale().to() + (runState.lastRescale().to() > runState.lastRescale().from()
+                                        ? ": TaskManagers first, then the adaptive scheduler"
+                                        : ": the adaptive scheduler first, then the TaskManagers") + since));
             }
         }
         OperationFailure failure = runState.lastFailure();

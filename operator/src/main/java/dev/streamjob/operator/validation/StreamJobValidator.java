@@ -8,6 +8,7 @@ import dev.streamjob.operator.api.v1alpha1.SavepointsSpec;
 import dev.streamjob.operator.api.v1alpha1.SecretKeysReference;
 import dev.streamjob.operator.api.v1alpha1.StreamJob;
 import dev.streamjob.operator.api.v1alpha1.StreamJobSpec;
+import dev.streamjob.operator.autoscaler.Autoscaler;
 import dev.streamjob.operator.config.OperatorConfig;
 import dev.streamjob.operator.model.Durations;
 import dev.streamjob.operator.model.FlinkConfig;
@@ -55,6 +56,12 @@ public final class StreamJobValidator {
         validateSavepoints(spec.getSavepoints(), errors);
         validateRecovery(spec.getRecovery(), errors);
         validateKafkaSources(spec.getKafkaSources(), errors);
+        if (spec.getAutoscaler() != null) {
+            errors.addAll(Autoscaler.validate(spec.getAutoscaler()));
+            if (spec.getKafkaSources() == null || spec.getKafkaSources().isEmpty()) {
+                errors.add(new FieldError("spec.autoscaler", "needs spec.kafkaSources: it scales on their consumer lag"));
+            }
+        }
         validateStorage(job, config, secrets, errors);
         validateResources(spec, config, errors);
         validateFlinkConfiguration(spec.getFlinkConfiguration(), errors);

@@ -13,6 +13,7 @@ import dev.streamjob.operator.api.v1alpha1.StreamJob;
 import dev.streamjob.operator.api.v1alpha1.UpgradeMode;
 import dev.streamjob.operator.flink.FakeFlinkRestClient;
 import dev.streamjob.operator.flink.FlinkRestClient;
+import dev.streamjob.operator.flink.FlinkRestException;
 import dev.streamjob.operator.flink.SavepointStatus;
 import dev.streamjob.operator.model.StreamJobResources;
 import dev.streamjob.operator.observer.FlinkClusterObserver;
@@ -30,7 +31,10 @@ import jakarta.inject.Inject;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -208,7 +212,7 @@ class JobLifecycleTest {
 
         edit("timeout", j -> {
             j.getSpec().getSavepoints().setTimeout("1s");
-            j.getSpec().getJob().setParallelism(3);
+            j.getSpec().getJob().setSql(TestStreamJobs.SQL + "\n-- v2\n");
         });
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
@@ -225,7 +229,10 @@ class JobLifecycleTest {
         StreamJob job = running("resume-upgrade");
         String run1 = StreamJobResources.jobId(job, 1, 1);
         flink.savepointOutcome(SavepointStatus.inProgress());
-        edit("resume-upgrade", j -> j.getSpec().getJob().setParallelism(4));
+        edit("resume-upgrade", j -> { // an upgrade with a new parallelism
+            j.getSpec().getJob().setSql(TestStreamJobs.SQL + "\n-- v2\n");
+            j.getSpec().getJob().setParallelism(4);
+        });
         await().atMost(Duration.ofSeconds(30)).until(() -> get("resume-upgrade").getStatus().getOperation() != null);
 
         // The JobManager restarted and forgot the trigger, but the stop had completed: the job
@@ -561,6 +568,125 @@ class JobLifecycleTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             assertThat(condition(get("poll"), "Ready")).isEqualTo("True/JobRunning");
             assertThat(get("poll").getStatus().getSymptoms()).isNullOrEmpty();
+        });
+    }
+
+    private Deployment taskManagers(String namespace) {
+        return client.apps().deployments().inNamespace(namespace).withName("orders-taskmanager").get();
+    }
+
+    private static String configHash(Deployment d) {
+        return d.getSpec().getTemplate().getMetadata().getAnnotations().get(StreamJobResources.CONFIG_HASH_ANNOTATION);
+    }
+
+    @Test
+    void aScaleUpRescalesInPlaceTaskManagersFirstThenFlinkWithoutANewRun() {
+        StreamJob job = running("scale-up");
+        String run1 = StreamJobResources.jobId(job, 1, 1);
+        String hash = configHash(taskManagers("scale-up"));
+        flink.slots(endpoint(job), 2);
+
+        edit("scale-up", j -> j.getSpec().getJob().setParallelism(4));
+
+        // The TaskManagers come first; Flink is asked only once their slots have registered.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(taskManagers("scale-up").getSpec().getReplicas()).isEqualTo(4);
+            assertThat(get("scale-up").getStatus().getOperation()).extracting(o -> o.phase()).isEqualTo(OperationPhase.Rescaling);
+            assertThat(condition(get("scale-up"), "Progressing")).isEqualTo("True/Rescaling");
+        });
+        assertThat(flink.requirementRequests()).isEmpty();
+        assertThat(configHash(taskManagers("scale-up"))).as("a rescale does not roll the pods").isEqualTo(hash);
+
+        flink.slots(endpoint(job), 4);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(flink.requirementRequests())
+                .containsExactly(run1 + " " + FakeFlinkRestClient.WINDOW_VERTEX + "=4," + FakeFlinkRestClient.SOURCE_VERTEX + "=4"));
+
+        flink.job(endpoint(job), run1, "RUNNING", 4, "RUNNING"); // Flink rescaled the running job
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            StreamJob current = get("scale-up");
+            assertThat(current.getStatus().getOperation()).isNull();
+            assertThat(current.getStatus().getParallelism()).isEqualTo(4);
+            assertThat(current.getStatus().getCurrentRun().number()).isEqualTo(1);
+            assertThat(current.getStatus().getCurrentRun().parallelism()).isEqualTo(4);
+            assertThat(current.getStatus().getLastRescale()).satisfies(r -> {
+                assertThat(r.from()).isEqualTo(2);
+                assertThat(r.to()).isEqualTo(4);
+                assertThat(r.path()).isEqualTo("InPlace");
+                assertThat(r.completedAt()).isNotNull();
+            });
+            assertThat(events("scale-up", "Rescaled")).hasSize(1);
+        });
+        assertThat(flink.savepointRequests()).isEmpty();
+        assertThat(jobManagerArgs("scale-up")).contains(run1);
+        assertThat(configHash(taskManagers("scale-up"))).isEqualTo(hash);
+        assertThat(client.configMaps().inNamespace("scale-up").withName("orders-config").get().getData()
+                .get(StreamJobResources.FLINK_CONF_FILE)).contains("parallelism.default: \"4\"");
+    }
+
+    @Test
+    void aScaleDownAsksFlinkFirstThenRemovesTheIdleTaskManagersFirst() {
+        StreamJob job = running("scale-down");
+        String run1 = StreamJobResources.jobId(job, 1, 1);
+        Deployment tm = taskManagers("scale-down");
+        for (String pod : List.of("orders-taskmanager-a", "orders-taskmanager-b")) {
+            client.pods().inNamespace("scale-down").resource(new PodBuilder().withNewMetadata().withName(pod)
+                    .withLabels(tm.getSpec().getTemplate().getMetadata().getLabels()).endMetadata().build()).create();
+        }
+        flink.busyTaskManagers(Set.of("orders-taskmanager-b"));
+
+        edit("scale-down", j -> j.getSpec().getJob().setParallelism(1));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(flink.requirementRequests())
+                .containsExactly(run1 + " " + FakeFlinkRestClient.WINDOW_VERTEX + "=1," + FakeFlinkRestClient.SOURCE_VERTEX + "=1"));
+        assertThat(taskManagers("scale-down").getSpec().getReplicas()).as("TaskManagers stay until Flink scaled down").isEqualTo(2);
+
+        flink.job(endpoint(job), run1, "RUNNING", 1, "RUNNING");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(taskManagers("scale-down").getSpec().getReplicas()).isEqualTo(1);
+            assertThat(get("scale-down").getStatus().getOperation()).isNull();
+            assertThat(get("scale-down").getStatus().getLastRescale().path()).isEqualTo("InPlace");
+        });
+        assertThat(client.pods().inNamespace("scale-down").withName("orders-taskmanager-a").get().getMetadata()
+                .getAnnotations()).containsEntry("controller.kubernetes.io/pod-deletion-cost", "-100");
+        assertThat(client.pods().inNamespace("scale-down").withName("orders-taskmanager-b").get().getMetadata()
+                .getAnnotations()).containsEntry("controller.kubernetes.io/pod-deletion-cost", "100");
+        assertThat(flink.savepointRequests()).isEmpty();
+    }
+
+    @Test
+    void withoutTheAdaptiveSchedulerARescaleTakesTheSavepointPathAndStatusSaysWhy() {
+        StreamJob job = running("scale-savepoint", j -> j.getSpec().setFlinkConfiguration(
+                new HashMap<>(Map.of("jobmanager.scheduler", "default"))));
+        String run1 = StreamJobResources.jobId(job, 1, 1);
+        flink.savepointOutcome(SavepointStatus.completed(SAVEPOINT.formatted("scale-savepoint", run1)));
+
+        edit("scale-savepoint", j -> j.getSpec().getJob().setParallelism(3));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(flink.savepointRequests()).hasSize(1).allMatch(r -> r.startsWith("stop " + run1));
+            assertThat(get("scale-savepoint").getStatus().getLastRescale()).satisfies(r -> {
+                assertThat(r.path()).isEqualTo("Savepoint");
+                assertThat(r.reason()).contains("jobmanager.scheduler: default");
+            });
+            assertThat(events("scale-savepoint", "Rescaling")).singleElement()
+                    .satisfies(e -> assertThat(e.getMessage()).contains("with a savepoint"));
+        });
+        assertThat(flink.requirementRequests()).isEmpty();
+    }
+
+    @Test
+    void whenFlinkRefusesTheNewRequirementsTheRescaleFallsBackToASavepoint() {
+        StreamJob job = running("scale-refused");
+        String run1 = StreamJobResources.jobId(job, 1, 1);
+        flink.refuseRequirements(new FlinkRestException(
+                FlinkRestException.Kind.HTTP_ERROR, "answered HTTP 400", null));
+
+        edit("scale-refused", j -> j.getSpec().getJob().setParallelism(1));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(flink.savepointRequests()).hasSize(1).allMatch(r -> r.startsWith("stop " + run1));
+            assertThat(get("scale-refused").getStatus().getLastRescale().path()).isEqualTo("Savepoint");
+            assertThat(get("scale-refused").getStatus().getLastRescale().reason()).contains("HTTP 400");
         });
     }
 }

@@ -1,10 +1,15 @@
 package dev.streamjob.operator.flink;
 
 import java.net.URI;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 
 /**
  * A stateful stand-in for Flink's REST API in operator tests: each JobManager endpoint is
@@ -15,9 +20,61 @@ public class FakeFlinkRestClient implements FlinkRestClient {
     private final Map<URI, Map<String, JobDetails>> jobs = new ConcurrentHashMap<>();
     private final Map<URI, Map<String, CheckpointStatistics>> checkpoints = new ConcurrentHashMap<>();
     private final Map<String, String> triggers = new ConcurrentHashMap<>();
-    private final List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> requests = new CopyOnWriteArrayList<>();
     private volatile SavepointStatus savepointOutcome = SavepointStatus.inProgress();
     private volatile FlinkRestException refusal;
+    private final Map<URI, Integer> slots = new ConcurrentHashMap<>();
+    private final List<String> requirementRequests = new CopyOnWriteArrayList<>();
+    private volatile FlinkRestException requirementsRefusal;
+    private volatile Set<String> busyTaskManagers = Set.of();
+
+    /** The vertex ids of the fake's jobs. */
+    public static final String SOURCE_VERTEX = "cbc357ccb763df2852fee8c4fc7d55f2";
+    public static final String WINDOW_VERTEX = "90bea66de1c231edf33913ecd54406c1";
+
+    /** The task slots registered with the JobManager at {@code endpoint}. */
+    public void slots(URI endpoint, int total) {
+        slots.put(endpoint, total);
+    }
+
+    /** The resource-requirements updates received, as {@code <jobId> <vertexId>=<upperBound>,...} (sorted). */
+    public List<String> requirementRequests() {
+        return List.copyOf(requirementRequests);
+    }
+
+    /** Makes updating resource requirements fail with the given error. */
+    public void refuseRequirements(FlinkRestException error) {
+        requirementsRefusal = error;
+    }
+
+    /** The TaskManagers (resource ids) that run tasks. */
+    public void busyTaskManagers(Set<String> ids) {
+        busyTaskManagers = Set.copyOf(ids);
+    }
+
+    @Override
+    public int slotsTotal(URI restEndpoint) throws FlinkRestException {
+        reachable(restEndpoint);
+        return slots.getOrDefault(restEndpoint, 0);
+    }
+
+    @Override
+    public void updateResourceRequirements(URI restEndpoint, String jobId, Map<String, Integer> parallelism)
+            throws FlinkRestException {
+        reachable(restEndpoint);
+        if (requirementsRefusal != null) {
+            throw requirementsRefusal;
+        }
+        requirementRequests.add(jobId + " " + new TreeMap<>(parallelism).entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",")));
+    }
+
+    @Override
+    public Set<String> taskManagersRunningTasks(URI restEndpoint, String jobId, Collection<String> vertexIds)
+            throws FlinkRestException {
+        reachable(restEndpoint);
+        return busyTaskManagers;
+    }
 
     /** Makes the endpoint answer, without any job. */
     public void jobManagerUp(URI endpoint) {
@@ -29,8 +86,10 @@ public class FakeFlinkRestClient implements FlinkRestClient {
     public void job(URI endpoint, String jobId, String state, int parallelism, String taskState) {
         jobManagerUp(endpoint);
         jobs.get(endpoint).put(jobId, new JobDetails(jobId, "insert-into", state, List.of(
-                new JobDetails.Vertex("Source: orders", parallelism, Map.of(taskState, parallelism)),
-                new JobDetails.Vertex("Window", parallelism, Map.of(taskState, parallelism)))));
+                new JobDetails.Vertex(SOURCE_VERTEX, "Source: orders", parallelism, 128, Map.of(taskState, parallelism),
+                        Double.NaN),
+                new JobDetails.Vertex(WINDOW_VERTEX, "Window", parallelism, 128, Map.of(taskState, parallelism),
+                        Double.NaN))));
     }
 
     /** Records a completed checkpoint of the job. */

@@ -32,9 +32,12 @@ class HttpFlinkRestClientTest {
                         {"jid":"%s","name":"insert-into_default_catalog","isStoppable":false,"state":"RUNNING",
                          "start-time":1795000000000,"vertices":[
                           {"id":"cbc357ccb763df2852fee8c4fc7d55f2","name":"Source: orders","maxParallelism":128,
-                           "parallelism":2,"status":"RUNNING","tasks":{"RUNNING":2,"DEPLOYING":0,"FAILED":0}},
+                           "parallelism":2,"status":"RUNNING","tasks":{"RUNNING":2,"DEPLOYING":0,"FAILED":0},
+                           "metrics":{"read-records":0,"write-records":812,"accumulated-backpressured-time":0,
+                            "accumulated-idle-time":38000,"accumulated-busy-time":2012.5}},
                           {"id":"90bea66de1c231edf33913ecd54406c1","name":"Window","maxParallelism":128,
-                           "parallelism":2,"status":"RUNNING","tasks":{"RUNNING":1,"DEPLOYING":1}}],
+                           "parallelism":2,"status":"RUNNING","tasks":{"RUNNING":1,"DEPLOYING":1},
+                           "metrics":{"accumulated-busy-time":"NaN"}}],
                          "status-counts":{"RUNNING":2}}""".formatted(JOB_ID),
                 "/jobs/" + JOB_ID + "/checkpoints", """
                         {"counts":{"restored":0,"total":5,"in_progress":0,"completed":4,"failed":1},
@@ -80,6 +83,11 @@ class HttpFlinkRestClientTest {
         assertThat(job.parallelism()).isEqualTo(2);
         assertThat(job.vertices()).hasSize(2);
         assertThat(job.allTasksRunning()).isFalse(); // one Window subtask is still DEPLOYING
+        JobDetails.Vertex source = job.vertices().get(0);
+        assertThat(source.id()).isEqualTo("cbc357ccb763df2852fee8c4fc7d55f2");
+        assertThat(source.maxParallelism()).isEqualTo(128);
+        assertThat(source.accumulatedBusyTimeMs()).isEqualTo(2012.5);
+        assertThat(job.vertices().get(1).accumulatedBusyTimeMs()).as("not a number: unknown").isNaN();
     }
 
     @Test

@@ -64,8 +64,8 @@ class AdminKafkaLagReaderTest {
                 List.of("orders", "refunds"));
 
         assertThat(lag).containsExactly(
-                new TopicLag("orders-revenue", "orders", 2, 3L + 5L),
-                new TopicLag("orders-revenue", "refunds", 1, 3L));
+                new TopicLag("orders-revenue", "orders", 2, 3L + 5L, 7L + 5L, 4L + 0L),
+                new TopicLag("orders-revenue", "refunds", 1, 3L, 3L, 0L));
     }
 
     @Test

@@ -52,6 +52,22 @@ class DesiredResourcesTest {
     }
 
     @Test
+    void anInPlaceRescaleResizesTheTaskManagersWithoutRollingThePods() {
+        StreamJob job = TestStreamJobs.sqlJob("orders");
+        job.getSpec().getJob().setParallelism(2);
+        var run = TestStreamJobs.firstRun(job);
+
+        DesiredResources before = DesiredResources.of(job, TestStreamJobs.config(), run);
+        DesiredResources after = DesiredResources.of(job, TestStreamJobs.config(), run.withParallelism(5));
+
+        assertThat(after.taskManager().getSpec().getReplicas()).isEqualTo(5);
+        assertThat(after.configMap().getData().get("config.yaml")).contains("parallelism.default: \"5\"")
+                .contains("jobmanager.scheduler: \"adaptive\"");
+        assertThat(after.taskManager().getSpec().getTemplate()).isEqualTo(before.taskManager().getSpec().getTemplate());
+        assertThat(after.jobManager().getSpec().getTemplate()).isEqualTo(before.jobManager().getSpec().getTemplate());
+    }
+
+    @Test
     void configMapHoldsFlinkConfigurationAndTheScript() {
         StreamJob job = TestStreamJobs.sqlJob("orders");
         job.getSpec().getFlinkConfiguration().put("pipeline.max-parallelism", "64");
@@ -132,7 +148,8 @@ class DesiredResourcesTest {
                 "--allow-non-restored-state", "--jar-uri", "local:///opt/flink/usrlib/wc.jar",
                 "--entry-class", "org.example.WordCount", "--", "--input", "x");
         assertThat(r.configMap().getData()).doesNotContainKey("job.sql");
-        assertThat(flink(r.taskManager()).getArgs()).containsExactly("taskmanager", "-Dtaskmanager.host=$(POD_IP)");
+        assertThat(flink(r.taskManager()).getArgs()).containsExactly("taskmanager", "-Dtaskmanager.host=$(POD_IP)",
+                "-Dtaskmanager.resource-id=$(POD_NAME)");
     }
 
     @Test

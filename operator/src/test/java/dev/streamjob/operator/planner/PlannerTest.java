@@ -11,8 +11,11 @@ import dev.streamjob.operator.api.v1alpha1.SavepointTrigger;
 import dev.streamjob.operator.api.v1alpha1.StreamJob;
 import dev.streamjob.operator.api.v1alpha1.StreamJobStatus;
 import dev.streamjob.operator.api.v1alpha1.UpgradeMode;
+import dev.streamjob.operator.flink.JobDetails;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -164,5 +167,45 @@ class PlannerTest {
     void picksHowStateIsCarriedOver(Change change, UpgradeMode mode, boolean healthy, boolean imageChanged,
             boolean hasSnapshot, Strategy expected) {
         assertThat(Planner.strategy(change, mode, healthy, imageChanged, hasSnapshot)).isEqualTo(expected);
+    }
+
+    private static JobDetails runningJob(int parallelism, int maxParallelism, String taskState) {
+        return new JobDetails("j", "insert-into", "RUNNING", List.of(
+                new JobDetails.Vertex("v1", "Source: orders", parallelism, maxParallelism, Map.of(taskState, parallelism),
+                        Double.NaN),
+                new JobDetails.Vertex("v2", "Window", parallelism, maxParallelism, Map.of(taskState, parallelism),
+                        Double.NaN)));
+    }
+
+    @Test
+    void aHealthyJobWithTheAdaptiveSchedulerRescalesInPlace() {
+        Planner.RescalePath path = Planner.rescalePath(Map.of("jobmanager.scheduler", "adaptive"),
+                Optional.of(runningJob(2, 128, "RUNNING")), 2, 4);
+
+        assertThat(path.inPlace()).isTrue();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("inPlaceBlockers")
+    void otherwiseARescaleTakesTheSavepointPathAndSaysWhy(String why, Map<String, String> conf, Optional<JobDetails> job,
+            String reason) {
+        Planner.RescalePath path = Planner.rescalePath(conf, job, 2, 4);
+
+        assertThat(path.inPlace()).isFalse();
+        assertThat(path.reason()).isEqualTo(reason);
+    }
+
+    static Stream<Arguments> inPlaceBlockers() {
+        return Stream.of(
+                Arguments.of("another scheduler", Map.of("jobmanager.scheduler", "default"), Optional.of(runningJob(2, 128, "RUNNING")),
+                        "spec.flinkConfiguration sets jobmanager.scheduler: default; rescaling in place needs the adaptive scheduler"),
+                Arguments.of("reactive mode", Map.of("scheduler-mode", "reactive"), Optional.of(runningJob(2, 128, "RUNNING")),
+                        "spec.flinkConfiguration sets scheduler-mode: reactive, which sizes the job by its TaskManagers"),
+                Arguments.of("tasks not running", Map.of(), Optional.of(runningJob(2, 128, "DEPLOYING")),
+                        "the job is not running with all its tasks, so the adaptive scheduler cannot rescale it"),
+                Arguments.of("job unknown", Map.of(), Optional.empty(),
+                        "the job is not running with all its tasks, so the adaptive scheduler cannot rescale it"),
+                Arguments.of("above max parallelism", Map.of(), Optional.of(runningJob(2, 3, "RUNNING")),
+                        "parallelism 4 is above the max parallelism 3 of vertex 'Source: orders' (pipeline.max-parallelism)"));
     }
 }

@@ -3,6 +3,7 @@ package dev.streamjob.operator.validation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.streamjob.operator.TestStreamJobs;
+import dev.streamjob.operator.api.v1alpha1.AutoscalerSpec;
 import dev.streamjob.operator.api.v1alpha1.KafkaCredentials;
 import dev.streamjob.operator.api.v1alpha1.KafkaSourceSpec;
 import dev.streamjob.operator.api.v1alpha1.StreamJob;
@@ -82,6 +83,19 @@ class StreamJobValidatorTest {
                 new FieldError("spec.kafkaSources[1].consumerGroup", "required"),
                 new FieldError("spec.kafkaSources[1].topics", "a topic name is empty"),
                 new FieldError("spec.kafkaSources[1].credentialsSecret.name", "required"));
+    }
+
+    @Test
+    void anAutoscalerNeedsKafkaSourcesAndBoundsInOrder() {
+        StreamJob job = TestStreamJobs.sqlJob("orders");
+        AutoscalerSpec autoscaler = new AutoscalerSpec();
+        autoscaler.setMinParallelism(4);
+        autoscaler.setMaxParallelism(2);
+        job.getSpec().setAutoscaler(autoscaler);
+
+        assertThat(validate(job)).containsExactly(
+                new FieldError("spec.autoscaler.maxParallelism", "is 2, below minParallelism 4"),
+                new FieldError("spec.autoscaler", "needs spec.kafkaSources: it scales on their consumer lag"));
     }
 
     @Test

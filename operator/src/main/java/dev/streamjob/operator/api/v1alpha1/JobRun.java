@@ -13,7 +13,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
  * @param jobId Flink job id of the run (32 hex characters; encodes the lineage and the run)
  * @param generation metadata.generation of the spec the run was deployed from
  * @param specHash hash of the spec fields whose change needs a new run (not parallelism or state)
- * @param parallelism job parallelism of the run
+ * @param parallelism job parallelism of the run (what its TaskManagers are sized for; an in-place
+ *     rescale changes it)
  * @param state running, or suspended when the run was stopped by a suspend
  * @param restorePath the snapshot the run was started from; empty for empty state
  * @param allowNonRestoredState whether the run was started with allowNonRestoredState
@@ -34,6 +35,15 @@ public record JobRun(
         @JsonPropertyDescription("spec.job.restartNonce of the run.") Long restartNonce,
         @JsonPropertyDescription("Runtime image of the run.") String image,
         @JsonPropertyDescription("When the operator deployed the run, RFC 3339.") String startedAt) {
+
+    /**
+     * The run rescaled in place to {@code next}: same job, same state, the TaskManagers sized for
+     * {@code next} (an in-place rescale keeps the run, only its parallelism changes).
+     */
+    public JobRun withParallelism(int next) {
+        return new JobRun(number, lineage, jobId, generation, specHash, next, state, restorePath, allowNonRestoredState,
+                restartNonce, image, startedAt);
+    }
 
     /** Whether the run's Flink pods should be up (not suspended). */
     public boolean running() {

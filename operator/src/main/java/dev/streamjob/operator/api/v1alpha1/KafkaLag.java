@@ -23,11 +23,22 @@ public record KafkaLag(
      * @param partitions the topic's partitions
      * @param records the sum over partitions of the log end offset minus the group's committed
      *     offset (the log start offset for a partition without one)
+     * @param endOffsets the sum over partitions of the log end offset: its growth over time is the
+     *     input rate
+     * @param committedOffsets the sum over partitions of the group's committed offset (the log
+     *     start offset for a partition without one): its growth over time is the processing rate
      */
     public record TopicLag(
             @JsonPropertyDescription("Consumer group.") String consumerGroup,
             @JsonPropertyDescription("Topic.") String topic,
             @JsonPropertyDescription("Partitions of the topic.") Integer partitions,
-            @JsonPropertyDescription("Records not yet committed by the group.") Long records) {
+            @JsonPropertyDescription("Records not yet committed by the group.") Long records,
+            @JsonPropertyDescription("Sum of the partitions' log end offsets.") Long endOffsets,
+            @JsonPropertyDescription("Sum of the group's committed offsets (log start offset where none).") Long committedOffsets) {
+
+        /** A topic's lag without the offset sums (tests). */
+        public TopicLag(String consumerGroup, String topic, Integer partitions, Long records) {
+            this(consumerGroup, topic, partitions, records, null, null);
+        }
     }
 }

@@ -35,6 +35,9 @@ public class StreamJobSpec {
     @JsonPropertyDescription("Kafka sources whose consumer lag the operator reads and publishes in status.kafkaLag and as a metric (changing it never restarts the job).")
     private List<KafkaSourceSpec> kafkaSources = new ArrayList<>();
 
+    @JsonPropertyDescription("Opt-in lag-based autoscaler: sets spec.job.parallelism from the consumer lag of spec.kafkaSources and the job's busy time (changing it never restarts the job).")
+    private AutoscalerSpec autoscaler;
+
     @JsonPropertyDescription("JobManager resources.")
     private JobManagerSpec jobManager = new JobManagerSpec();
 
@@ -113,6 +116,14 @@ public class StreamJobSpec {
 
     public void setTaskManager(TaskManagerSpec taskManager) {
         this.taskManager = taskManager;
+    }
+
+    public AutoscalerSpec getAutoscaler() {
+        return autoscaler;
+    }
+
+    public void setAutoscaler(AutoscalerSpec autoscaler) {
+        this.autoscaler = autoscaler;
     }
 
     public List<KafkaSourceSpec> getKafkaSources() {

@@ -67,8 +67,30 @@ public class StreamJobStatus {
     @JsonPropertyDescription("Signs of a failure seen now, each with the time it was first seen; the job is restarted when one outlasts its grace period in spec.recovery.")
     private List<Symptom> symptoms;
 
+    @JsonPropertyDescription("The last completed parallelism change: from, to, the path taken (InPlace or Savepoint) and why.")
+    private Rescale lastRescale;
+
+    @JsonPropertyDescription("The lag-based autoscaler's last decision and its recent recommendations (spec.autoscaler).")
+    private AutoscalerStatus autoscaler;
+
     @JsonPropertyDescription("Consumer lag of spec.kafkaSources, as last read (kept while Kafka cannot be reached; see condition KafkaLagAvailable).")
     private KafkaLag kafkaLag;
+
+    public Rescale getLastRescale() {
+        return lastRescale;
+    }
+
+    public void setLastRescale(Rescale lastRescale) {
+        this.lastRescale = lastRescale;
+    }
+
+    public AutoscalerStatus getAutoscaler() {
+        return autoscaler;
+    }
+
+    public void setAutoscaler(AutoscalerStatus autoscaler) {
+        this.autoscaler = autoscaler;
+    }
 
     public KafkaLag getKafkaLag() {
         return kafkaLag;
@@ -230,6 +252,8 @@ public class StreamJobStatus {
                 && Objects.equals(savepointTriggerNonce, other.savepointTriggerNonce)
                 && Objects.equals(restarts, other.restarts)
                 && Objects.equals(symptoms, other.symptoms)
+                && Objects.equals(lastRescale, other.lastRescale)
+                && Objects.equals(autoscaler, other.autoscaler)
                 && Objects.equals(kafkaLag, other.kafkaLag);
     }
 
@@ -237,6 +261,6 @@ public class StreamJobStatus {
     public int hashCode() {
         return Objects.hash(observedGeneration, conditions, jobId, jobState, parallelism, selector,
                 readyTaskManagers, lastCheckpoint, restoredFrom, currentRun, operation, lastFailure, savepoints,
-                savepointTriggerNonce, restarts, symptoms, kafkaLag);
+                savepointTriggerNonce, restarts, symptoms, lastRescale, autoscaler, kafkaLag);
     }
 }
