@@ -3,7 +3,7 @@
 MVN ?= mvn -B -ntp
 DEMO_ARGS ?= --duration 120
 
-.PHONY: test build demo bench-upgrade bench-recovery e2e crds clean
+.PHONY: test build demo bench-upgrade bench-recovery bench-rescale e2e crds clean
 
 ## test: every test: unit, operator (mock API server), runtime and integration (real Flink, Kafka, S3)
 test:
@@ -24,6 +24,10 @@ bench-upgrade: build
 ## bench-recovery: time from a killed JobManager (or all Flink processes) to detection and to the job running again; prints figures
 bench-recovery: build
 	bash -o pipefail -c "$(MVN) -pl operator test -Dtest=RecoveryBenchmark -Dsurefire.failIfNoSpecifiedTests=false | tee operator/target/bench-recovery.log | grep -E '^BENCHMARK|Tests run:|FAIL'"
+
+## bench-rescale: in-place versus savepoint rescaling of the example under steady input (time to the new parallelism, output gap); prints figures
+bench-rescale: build
+	bash -o pipefail -c "$(MVN) -pl operator test -Dtest=RescaleBenchmark -Dsurefire.failIfNoSpecifiedTests=false | tee operator/target/bench-rescale.log | grep -E '^BENCHMARK|Tests run:|FAIL'"
 
 ## e2e: the end-to-end suite on a real single-node Kubernetes built on this machine (as root; see e2e/README.md)
 e2e: build

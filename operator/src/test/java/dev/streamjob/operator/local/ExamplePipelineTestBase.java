@@ -76,9 +76,16 @@ abstract class ExamplePipelineTestBase {
      * checkpoint interval, and waits for the operator to create its objects.
      */
     ExamplePods createExample(String checkpointInterval) {
+        return createExample(checkpointInterval, example -> {
+        });
+    }
+
+    /** {@link #createExample(String)} with the spec changed by {@code customize} before it is created. */
+    ExamplePods createExample(String checkpointInterval, java.util.function.Consumer<StreamJob> customize) {
         client.resource(ExampleStreamJobs.credentials(namespace(), s3.accessKey(), s3.secretKey())).create();
         StreamJob example = ExampleStreamJobs.ordersRevenue(namespace(), kafka.bootstrapServers(), s3.endpoint(), BUCKET);
         example.getSpec().getCheckpointing().setInterval(checkpointInterval);
+        customize.accept(example);
         client.resource(example).create();
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 client.apps().deployments().inNamespace(namespace()).withName("orders-revenue-taskmanager").get() != null);

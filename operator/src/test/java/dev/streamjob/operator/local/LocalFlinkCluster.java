@@ -13,7 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs a StreamJob's JobManager and TaskManager pods, exactly as the operator generated them, as
@@ -26,13 +29,21 @@ import java.util.List;
 public final class LocalFlinkCluster implements AutoCloseable {
 
     private final PodProcess jobManager;
-    private final List<PodProcess> taskManagers;
+    private final Map<String, PodProcess> taskManagers = Collections.synchronizedMap(new LinkedHashMap<>());
     private final int restPort;
+    private final Path runtimeHome;
+    private final Collection<Secret> secrets;
+    private final Path workDirectory;
+    private final List<String> cluster;
 
-    private LocalFlinkCluster(PodProcess jobManager, List<PodProcess> taskManagers, int restPort) {
+    private LocalFlinkCluster(PodProcess jobManager, int restPort, Path runtimeHome,
+            Collection<Secret> secrets, Path workDirectory, List<String> cluster) {
         this.jobManager = jobManager;
-        this.taskManagers = taskManagers;
         this.restPort = restPort;
+        this.runtimeHome = runtimeHome;
+        this.secrets = secrets;
+        this.workDirectory = workDirectory;
+        this.cluster = cluster;
     }
 
     /** The runtime directory the build assembles, given by the {@code local.runtime.home} system property. */
@@ -74,21 +85,51 @@ public final class LocalFlinkCluster implements AutoCloseable {
                 // Any free port: TaskManagers learn it over RPC, and a port chosen in advance may
                 // be taken (as an ephemeral port of some connection) before the JobManager binds it.
                 "-Dblob.server.port=0")));
-        List<PodProcess> tms = new ArrayList<>();
-        int replicas = taskManager.getSpec().getReplicas();
-        for (int i = 0; i < replicas; i++) {
-            tms.add(pod(taskManager, i, runtimeHome, configMap, secrets, workDirectory, concat(cluster, List.of(
-                    "-Dtaskmanager.bind-host=127.0.0.1",
-                    "-Dtaskmanager.rpc.port=0",
-                    "-Dtaskmanager.data.port=0",
-                    "-Dtaskmanager.resource-id=" + taskManager.getMetadata().getName() + "-" + i))));
+        LocalFlinkCluster started = new LocalFlinkCluster(jm, restPort, runtimeHome, secrets, workDirectory, cluster);
+        for (int i = 0; i < taskManager.getSpec().getReplicas(); i++) {
+            started.addTaskManager(taskManager, configMap, taskManager.getMetadata().getName() + "-" + i);
         }
-        return new LocalFlinkCluster(jm, tms, restPort);
+        return started;
+    }
+
+    /**
+     * Starts one more TaskManager of the Deployment, as the ReplicaSet would on a scale-up.
+     *
+     * @param podName the pod's name, which is also the TaskManager's resource id (as the operator
+     *     sets it in a cluster)
+     */
+    public void addTaskManager(Deployment taskManager, ConfigMap configMap, String podName) {
+        taskManagers.put(podName, pod(taskManager, podName, runtimeHome, configMap, secrets, workDirectory, concat(cluster, List.of(
+                "-Dtaskmanager.bind-host=127.0.0.1",
+                "-Dtaskmanager.rpc.port=0",
+                "-Dtaskmanager.data.port=0",
+                "-Dtaskmanager.resource-id=" + podName))));
+    }
+
+    /** Stops the TaskManager of the given pod name (SIGTERM, then SIGKILL after the grace period). */
+    public void stopTaskManager(String podName) {
+        PodProcess tm = taskManagers.remove(podName);
+        if (tm == null) {
+            throw new IllegalArgumentException("no TaskManager " + podName);
+        }
+        tm.close();
+    }
+
+    /** The pod names of the running TaskManagers. */
+    public List<String> taskManagerNames() {
+        synchronized (taskManagers) {
+            return List.copyOf(taskManagers.keySet());
+        }
     }
 
     private static PodProcess pod(Deployment deployment, int index, Path runtimeHome, ConfigMap configMap,
             Collection<Secret> secrets, Path workDirectory, List<String> overrides) {
-        String podName = deployment.getMetadata().getName() + "-" + index;
+        return pod(deployment, deployment.getMetadata().getName() + "-" + index, runtimeHome, configMap, secrets,
+                workDirectory, overrides);
+    }
+
+    private static PodProcess pod(Deployment deployment, String podName, Path runtimeHome, ConfigMap configMap,
+            Collection<Secret> secrets, Path workDirectory, List<String> overrides) {
         return PodProcess.builder(deployment.getSpec().getTemplate(), StreamJobResources.FLINK_CONTAINER)
                 .podName(podName)
                 .namespace(deployment.getMetadata().getNamespace())
@@ -118,13 +159,15 @@ public final class LocalFlinkCluster implements AutoCloseable {
 
     /** The TaskManager processes. */
     public List<PodProcess> taskManagers() {
-        return taskManagers;
+        synchronized (taskManagers) {
+            return List.copyOf(taskManagers.values());
+        }
     }
 
     /** The last lines of every process's log, for a failing test's message. */
     public String logTails(int lines) {
         StringBuilder s = new StringBuilder();
-        List<PodProcess> all = new ArrayList<>(taskManagers);
+        List<PodProcess> all = new ArrayList<>(taskManagers());
         all.add(0, jobManager);
         for (PodProcess p : all) {
             List<String> log = p.log().lines().toList();
@@ -137,13 +180,13 @@ public final class LocalFlinkCluster implements AutoCloseable {
     /** Kills every process at once with SIGKILL, as a node failure would. */
     public void kill() {
         jobManager.kill();
-        taskManagers.forEach(PodProcess::kill);
+        taskManagers().forEach(PodProcess::kill);
     }
 
     /** Stops every process: SIGTERM, then SIGKILL after the grace period. */
     @Override
     public void close() {
-        taskManagers.forEach(PodProcess::close);
+        taskManagers().forEach(PodProcess::close);
         jobManager.close();
     }
 }

@@ -15,14 +15,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -63,17 +56,14 @@ class UpgradeBenchmark extends UpgradeTestBase {
         work = Files.createTempDirectory("upgrade-benchmark");
         OrderBatch batch = OrderGenerator.batch("orders", 2, 31, ORDERS, OrderGenerator.DEFAULT_START, Duration.ofMillis(20));
         startRun(createExample("3s"));
-        AtomicBoolean stop = new AtomicBoolean();
         InputFeed feed = new InputFeed(batch);
-        List<Instant> arrivals = new CopyOnWriteArrayList<>();
-        Thread watcher = new Thread(() -> watchOutput(arrivals, stop), "benchmark-output");
+        OutputWatch output = new OutputWatch(kafka.bootstrapServers(), "revenue", "upgrade-benchmark");
         List<Measurement> measurements = new ArrayList<>();
         try {
-            watcher.start();
             awaitReady();
             Instant steadyFrom = Instant.now();
-            settle(arrivals, steadyFrom);
-            double steadyGap = medianGap(arrivals, steadyFrom, Instant.now());
+            output.settle(steadyFrom, SETTLE_COMMITS);
+            double steadyGap = output.medianGap(steadyFrom, Instant.now());
 
             int run = 1;
             String[] intervals = {"150ms", "200ms"};
@@ -87,18 +77,18 @@ class UpgradeBenchmark extends UpgradeTestBase {
                         j.getSpec().getFlinkConfiguration().put("pipeline.auto-watermark-interval", interval);
                     }, run);
                     Instant running = Instant.now();
-                    settle(arrivals, running);
+                    output.settle(running, SETTLE_COMMITS);
                     measurements.add(new Measurement(mode, run, Duration.between(edited, running).toMillis() / 1000.0,
-                            maxGap(arrivals, edited.minusSeconds(10), Instant.now()), job.getStatus().getRestoredFrom()));
+                            output.maxGap(edited.minusSeconds(10), Instant.now()), job.getStatus().getRestoredFrom()));
                 }
             }
 
             int written = feed.stop();
             OrderGenerator.produceRange(kafka.bootstrapServers(), batch, written, ORDERS);
             List<WindowAggregate> expected = batch.expectedAggregates();
-            List<WindowAggregate> output = WindowAggregate.fromJson(CommittedRecords.readUntil(kafka.bootstrapServers(),
+            List<WindowAggregate> committed = WindowAggregate.fromJson(CommittedRecords.readUntil(kafka.bootstrapServers(),
                     "revenue", values -> values.size() >= expected.size(), Duration.ofMinutes(3)));
-            assertThat(output).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(committed).containsExactlyInAnyOrderElementsOf(expected);
 
             System.out.printf("%nBENCHMARK upgrade downtime: example job, parallelism 2, 3 s checkpoints, %d orders/s, "
                     + "%d orders in, %d window aggregates out exactly once%n", 2 * CHUNK, ORDERS, expected.size());
@@ -111,52 +101,9 @@ class UpgradeBenchmark extends UpgradeTestBase {
         } catch (AssertionError | RuntimeException e) {
             throw withLogs(e);
         } finally {
-            stop.set(true);
+            output.close();
             feed.close();
             endRun();
         }
-    }
-
-    /** Waits until output was committed {@link #SETTLE_COMMITS} times since {@code since}. */
-    private static void settle(List<Instant> arrivals, Instant since) {
-        org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
-                .until(() -> arrivals.stream().filter(t -> t.isAfter(since)).count() >= SETTLE_COMMITS);
-    }
-
-    /** Records when committed output arrives, until told to stop. */
-    private static void watchOutput(List<Instant> arrivals, AtomicBoolean stop) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.GROUP_ID_CONFIG, "upgrade-benchmark",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
-            consumer.subscribe(List.of("revenue"));
-            while (!stop.get()) {
-                if (!consumer.poll(Duration.ofMillis(100)).isEmpty()) {
-                    arrivals.add(Instant.now());
-                }
-            }
-        }
-    }
-
-    private static List<Double> gaps(List<Instant> arrivals, Instant from, Instant to) {
-        List<Instant> window = arrivals.stream().filter(t -> !t.isBefore(from) && !t.isAfter(to)).toList();
-        List<Double> gaps = new ArrayList<>();
-        for (int i = 1; i < window.size(); i++) {
-            gaps.add(Duration.between(window.get(i - 1), window.get(i)).toMillis() / 1000.0);
-        }
-        return gaps;
-    }
-
-    private static double maxGap(List<Instant> arrivals, Instant from, Instant to) {
-        return gaps(arrivals, from, to).stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
-    }
-
-    private static double medianGap(List<Instant> arrivals, Instant from, Instant to) {
-        List<Double> gaps = new ArrayList<>(gaps(arrivals, from, to));
-        Collections.sort(gaps);
-        return gaps.isEmpty() ? Double.NaN : gaps.get(gaps.size() / 2);
     }
 }

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Spec changes of the running example under continuous input, on real Flink, Kafka and S3: the SQL
- * (a new output column) and a Flink setting (savepoint upgrades), the parallelism (last-state, to
- * fewer TaskManagers), and a suspend followed by a resume. The test plays the kubelet: it runs the pods of each run as local
+ * (a new output column) and a Flink setting (savepoint upgrades), a Flink setting with the
+ * parallelism (last-state, to fewer TaskManagers), and a suspend followed by a resume. The test plays the kubelet: it runs the pods of each run as local
  * processes, mirrors them as Pod objects, and ends them when the operator scales the Deployments
  * to zero. After all of it, a read_committed consumer must see exactly the aggregates of the
  * input: no record lost, none duplicated, and windows that span an upgrade counted whole (keyed
@@ -67,8 +67,9 @@ class UpgradeIT extends UpgradeTestBase {
                     j -> j.getSpec().getFlinkConfiguration().put("pipeline.auto-watermark-interval", "150ms"), 3);
             assertThat(run3.getStatus().getRestoredFrom()).isEqualTo(savepoints().get(0).path());
             String run3JobId = run3.getStatus().getCurrentRun().jobId();
-            StreamJob run4 = upgrade("the parallelism, last-state", j -> {
+            StreamJob run4 = upgrade("a Flink setting and the parallelism, last-state", j -> {
                 j.getSpec().getJob().setUpgradeMode(UpgradeMode.LAST_STATE);
+                j.getSpec().getFlinkConfiguration().put("pipeline.auto-watermark-interval", "200ms");
                 j.getSpec().getJob().setParallelism(1);
             }, 4);
             assertThat(run4.getStatus().getRestoredFrom()).as("last-state: the newest checkpoint of run 3")

@@ -22,6 +22,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -50,6 +52,7 @@ abstract class UpgradeTestBase extends ExamplePipelineTestBase {
 
     Path work;
     private int runs;
+    private int addedTaskManagers;
 
     /**
      * Edits the spec and follows the operator's steps as the kubelet would, until the new run
@@ -166,14 +169,53 @@ abstract class UpgradeTestBase extends ExamplePipelineTestBase {
     void startRun(ExamplePods pods) {
         runs++;
         flink = pods.start(work.resolve("run-" + runs));
-        for (Deployment d : List.of(pods.jobManager(), pods.taskManager())) {
-            for (int i = 0; i < d.getSpec().getReplicas(); i++) {
-                client.pods().inNamespace(namespace()).resource(new PodBuilder()
-                        .withNewMetadata().withName(d.getMetadata().getName() + "-" + runs + "-" + i)
-                        .withLabels(d.getSpec().getTemplate().getMetadata().getLabels()).endMetadata()
-                        .build()).create();
-            }
+        createPod(pods.jobManager(), pods.jobManager().getMetadata().getName() + "-" + runs);
+        // A TaskManager's Pod is named as its process, whose resource id is the pod name (as in a cluster).
+        flink.taskManagerNames().forEach(name -> createPod(pods.taskManager(), name));
+    }
+
+    private void createPod(Deployment d, String name) {
+        client.pods().inNamespace(namespace()).resource(new PodBuilder()
+                .withNewMetadata().withName(name)
+                .withLabels(d.getSpec().getTemplate().getMetadata().getLabels()).endMetadata()
+                .build()).create();
+    }
+
+    /**
+     * Plays the ReplicaSet for the TaskManager Deployment of the running run: starts a TaskManager
+     * (process and Pod) for each replica added, and for each replica removed stops the one whose Pod
+     * has the lowest {@code controller.kubernetes.io/pod-deletion-cost}, as Kubernetes does.
+     *
+     * @return the pod names stopped
+     */
+    List<String> followTaskManagerReplicas() {
+        if (flink == null) {
+            return List.of();
         }
+        Deployment tm = client.apps().deployments().inNamespace(namespace()).withName("orders-revenue-taskmanager").get();
+        int wanted = tm.getSpec().getReplicas();
+        List<String> stopped = new ArrayList<>();
+        while (flink.taskManagerNames().size() < wanted) {
+            String name = tm.getMetadata().getName() + "-" + runs + "-added-" + (++addedTaskManagers);
+            flink.addTaskManager(tm, client.configMaps().inNamespace(namespace()).withName("orders-revenue-config").get(), name);
+            createPod(tm, name);
+        }
+        while (flink.taskManagerNames().size() > wanted) {
+            String cheapest = flink.taskManagerNames().stream()
+                    .min(Comparator.comparingInt(this::deletionCost)).orElseThrow();
+            flink.stopTaskManager(cheapest);
+            client.pods().inNamespace(namespace()).withName(cheapest).delete();
+            stopped.add(cheapest);
+        }
+        return stopped;
+    }
+
+    /** The pod's {@code controller.kubernetes.io/pod-deletion-cost}, 0 when it has none. */
+    int deletionCost(String podName) {
+        Pod pod = client.pods().inNamespace(namespace()).withName(podName).get();
+        String cost = pod == null || pod.getMetadata().getAnnotations() == null ? null
+                : pod.getMetadata().getAnnotations().get("controller.kubernetes.io/pod-deletion-cost");
+        return cost == null ? 0 : Integer.parseInt(cost);
     }
 
     void endRun() {
