@@ -78,7 +78,7 @@ public class LagAutoscaler {
         Deque<Autoscaler.Sample> window = samples.computeIfAbsent(uid, u -> new ArrayDeque<>());
         Duration metricWindow = Durations.parse(spec.getMetricWindow());
         synchronized (window) {
-            window.addLast(sample(read.lag(), observed, now));
+            window.addLast(sample(read, observed));
             while (!window.isEmpty() && window.peekFirst().time().isBefore(now.minus(metricWindow))) {
                 window.removeFirst();
             }
@@ -133,13 +133,13 @@ public class LagAutoscaler {
     }
 
     /**
-     * A sample of this reconcile: the offset sums of the lag reading and the vertices' accumulated
-     * busy time from the job details the observer read (no extra call to Flink).
+     * A sample at the time of the lag reading: its offset sums, and the vertices' accumulated busy
+     * time from the job details this reconcile observed (no extra call to Flink).
      */
-    private static Autoscaler.Sample sample(KafkaLag lag, ObservedState observed, Instant now) {
+    private static Autoscaler.Sample sample(KafkaLagObserver.Read read, ObservedState observed) {
         long end = 0;
         long committed = 0;
-        for (KafkaLag.TopicLag t : lag.topics()) {
+        for (KafkaLag.TopicLag t : read.lag().topics()) {
             end += t.endOffsets() == null ? 0 : t.endOffsets();
             committed += t.committedOffsets() == null ? 0 : t.committedOffsets();
         }
@@ -149,7 +149,7 @@ public class LagAutoscaler {
                 busy.put(v.id(), new Autoscaler.BusyTime(v.accumulatedBusyTimeMs(), v.parallelism()));
             }
         }
-        return new Autoscaler.Sample(now, lag.records(), end, committed, busy);
+        return new Autoscaler.Sample(read.at(), read.lag().records(), end, committed, busy);
     }
 
     /**

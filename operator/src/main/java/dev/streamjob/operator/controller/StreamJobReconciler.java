@@ -107,7 +107,7 @@ public class StreamJobReconciler implements Reconciler<StreamJob>, Cleaner<Strea
                         .map(name -> Set.of(new ResourceID(name, pod.getMetadata().getNamespace())))
                         .orElse(Set.of()))
                 .build();
-        return List.of(new InformerEventSource<>(pods, context));
+        return List.of(new InformerEventSource<>(pods, context), kafkaLag.eventSource(context));
     }
 
     @Override
@@ -142,7 +142,9 @@ public class StreamJobReconciler implements Reconciler<StreamJob>, Cleaner<Strea
                     job.getMetadata().getName(), errors);
         }
         StreamJobStatus status = StatusComputer.compute(job, errors, observed, after, now);
-        KafkaLagObserver.Outcome lag = errors.isEmpty() ? kafkaLag.observe(job, secrets, now) : new KafkaLagObserver.Unchanged();
+        KafkaLagObserver.Outcome lag = errors.isEmpty()
+                ? kafkaLag.observe(job)
+                : new KafkaLagObserver.Unchanged();
         StatusComputer.addKafkaLag(job, status, lag, now);
         if (errors.isEmpty()) {
             autoscaler.evaluate(job, status, lag, observed, context.getClient(), now).ifPresent(e -> events.record(job, e));

@@ -8,7 +8,14 @@ import dev.streamjob.operator.config.OperatorConfig;
 import dev.streamjob.operator.kafka.KafkaLagReader.KafkaLagException;
 import dev.streamjob.operator.model.SecretValues;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingConfigurationBuilder;
+import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingEventSource.ResourceFetcher;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -16,27 +23,32 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
- * Reads the consumer lag of a StreamJob's {@code spec.kafkaSources} at most every
- * {@code streamjob.kafka.lag-interval} (and at once after a spec change), and keeps the lag
- * metric up to date. A failure to read is an outcome, never an exception: the reconcile goes on.
+ * Reads the consumer lag of a StreamJob's {@code spec.kafkaSources} in the background, every
+ * {@code streamjob.kafka.lag-interval}, with JOSDK's per-resource polling event source: Kafka
+ * calls (each bounded by {@code streamjob.kafka.request-timeout}) never run in a reconcile, and
+ * each new reading triggers one. The reconcile then takes the newest reading as an
+ * {@link Outcome}; a failure to read is an outcome, never an exception. The lag metric follows
+ * each reading.
  */
 @ApplicationScoped
 public class KafkaLagObserver {
 
     private static final Logger LOG = Logger.getLogger(KafkaLagObserver.class);
+    /** Threads reading lag in the background: a Kafka that does not answer holds one for up to its timeouts. */
+    static final int READER_THREADS = 2;
     private final KafkaLagReader reader;
     private final KafkaLagMetrics metrics;
     private final OperatorConfig config;
-    /** Per StreamJob UID: when its lag was last read, and for which generation. */
-    private final Map<String, Attempt> attempts = new ConcurrentHashMap<>();
-
-    private record Attempt(Instant at, long generation) {
-    }
+    /** Per StreamJob UID: when the reading last handed to a reconcile finished. */
+    private final Map<String, Instant> handedOver = new ConcurrentHashMap<>();
+    private volatile PerResourcePollingEventSource<KafkaLagReading, StreamJob, String> source;
 
     /** The outcome of one look. */
     public sealed interface Outcome {
@@ -46,12 +58,17 @@ public class KafkaLagObserver {
     public record NotConfigured() implements Outcome {
     }
 
-    /** Read recently: the status keeps the last reading and condition. */
+    /** No reading since the last reconcile: the status keeps the last reading and condition. */
     public record Unchanged() implements Outcome {
     }
 
-    /** Read now. */
-    public record Read(KafkaLag lag) implements Outcome {
+    /**
+     * A new reading.
+     *
+     * @param lag the lags
+     * @param at when it was read
+     */
+    public record Read(KafkaLag lag, Instant at) implements Outcome {
     }
 
     /** Reading failed; the message says why, without credentials. */
@@ -66,27 +83,53 @@ public class KafkaLagObserver {
     }
 
     /**
-     * Reads the lag of every source, or tells why not.
+     * The event source that reads the lag of every StreamJob with {@code spec.kafkaSources} on
+     * {@value #READER_THREADS} background threads, reading the credentials Secrets itself: at
+     * once when the StreamJob is seen, then every lag interval. {@link #observe} reads its cache.
+     */
+    public PerResourcePollingEventSource<KafkaLagReading, StreamJob, String> eventSource(
+            EventSourceContext<StreamJob> context) {
+        KubernetesClient client = context.getClient();
+        ResourceFetcher<KafkaLagReading, StreamJob> fetcher = new ResourceFetcher<>() {
+            @Override
+            public Set<KafkaLagReading> fetchResources(StreamJob job) {
+                return read(job, name -> Optional.ofNullable(
+                        client.secrets().inNamespace(job.getMetadata().getNamespace()).withName(name).get()))
+                        .map(Set::of).orElse(Set.of());
+            }
+
+            @Override
+            public Optional<Duration> fetchDelay(Set<KafkaLagReading> lastFetched, StreamJob job) {
+                return Optional.of(lastFetched == null ? Duration.ZERO : config.kafka().lagInterval());
+            }
+        };
+        source = new PerResourcePollingEventSource<>(KafkaLagReading.class, context,
+                new PerResourcePollingConfigurationBuilder<KafkaLagReading, StreamJob, String>(fetcher, config.kafka().lagInterval())
+                        .withName("kafka-lag")
+                        .withResourceIDMapper(reading -> "reading") // one reading per StreamJob, the newest
+                        .withRegisterPredicate(KafkaLagObserver::hasSources)
+                        .withExecutorService(Executors.newScheduledThreadPool(READER_THREADS, r -> {
+                            Thread t = new Thread(r, "kafka-lag-reader");
+                            t.setDaemon(true);
+                            return t;
+                        }))
+                        .build());
+        return source;
+    }
+
+    /**
+     * Reads the lag of every source now (blocking; the event source calls it in the background)
+     * and updates the metric. The reading's time is when it finished.
      *
      * @param secrets the StreamJob's Secrets by name
+     * @return empty when the StreamJob has no sources
      */
-    public Outcome observe(StreamJob job, Function<String, Optional<Secret>> secrets, Instant now) {
-        List<KafkaSourceSpec> sources = job.getSpec().getKafkaSources();
-        String uid = job.getMetadata().getUid();
-        if (sources == null || sources.isEmpty()) {
-            attempts.remove(uid);
+    public Optional<KafkaLagReading> read(StreamJob job, Function<String, Optional<Secret>> secrets) {
+        if (!hasSources(job)) {
             metrics.forget(job);
-            return new NotConfigured();
+            return Optional.empty();
         }
-        long generation = job.getMetadata().getGeneration() == null ? 0 : job.getMetadata().getGeneration();
-        Attempt last = attempts.get(uid);
-        boolean readingShown = job.getStatus() != null && job.getStatus().getConditions().stream()
-                .anyMatch(c -> "KafkaLagAvailable".equals(c.getType()));
-        if (last != null && readingShown && last.generation() == generation
-                && last.at().plus(config.kafka().lagInterval()).isAfter(now)) {
-            return new Unchanged();
-        }
-        attempts.put(uid, new Attempt(now, generation));
+        List<KafkaSourceSpec> sources = job.getSpec().getKafkaSources();
         List<KafkaLag.TopicLag> topics = new ArrayList<>();
         for (int i = 0; i < sources.size(); i++) {
             KafkaSourceSpec source = sources.get(i);
@@ -97,19 +140,47 @@ public class KafkaLagObserver {
                 LOG.infof("StreamJob %s/%s: consumer lag unknown: %s", job.getMetadata().getNamespace(),
                         job.getMetadata().getName(), message);
                 metrics.forget(job);
-                return new Failed(message);
+                return Optional.of(new KafkaLagReading.Failed(message, Instant.now()));
             }
         }
+        Instant now = Instant.now();
         KafkaLag lag = new KafkaLag(topics.stream().mapToLong(KafkaLag.TopicLag::records).sum(),
                 DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(ChronoUnit.SECONDS)), topics);
         metrics.record(job, lag);
-        return new Read(lag);
+        return Optional.of(new KafkaLagReading.Read(lag, now));
+    }
+
+    /**
+     * What a reconcile makes of the newest background reading: new since the last reconcile of
+     * this StreamJob, or unchanged (also while the first reading is under way). Reads the event
+     * source's cache only: it never waits for Kafka.
+     */
+    public Outcome observe(StreamJob job) {
+        String uid = job.getMetadata().getUid();
+        if (!hasSources(job)) {
+            handedOver.remove(uid);
+            return new NotConfigured();
+        }
+        Optional<KafkaLagReading> latest = source == null ? Optional.empty()
+                : source.getSecondaryResource(ResourceID.fromResource(job));
+        if (latest.isEmpty() || latest.get().at().equals(handedOver.get(uid))) {
+            return new Unchanged();
+        }
+        handedOver.put(uid, latest.get().at());
+        if (latest.get() instanceof KafkaLagReading.Read read) {
+            return new Read(read.lag(), read.at());
+        }
+        return new Failed(((KafkaLagReading.Failed) latest.get()).message());
     }
 
     /** Forgets a deleted StreamJob. */
     public void forget(StreamJob job) {
-        attempts.remove(job.getMetadata().getUid());
+        handedOver.remove(job.getMetadata().getUid());
         metrics.forget(job);
+    }
+
+    private static boolean hasSources(StreamJob job) {
+        return job.getSpec() != null && job.getSpec().getKafkaSources() != null && !job.getSpec().getKafkaSources().isEmpty();
     }
 
     private static KafkaLogin login(KafkaSourceSpec source, Function<String, Optional<Secret>> secrets, int index)

@@ -139,6 +139,29 @@ class KafkaLagStatusTest {
     }
 
     @Test
+    void aKafkaThatDoesNotAnswerNeverHoldsUpTheReconcile() {
+        kafka.hang();
+        try {
+            running("hung", source("orders-revenue", "orders"));
+
+            // The reading waits for Kafka in the background; the StreamJob is reconciled meanwhile.
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(kafka.waiting()).isPositive();
+                assertThat(condition(get("hung"), "Ready")).isEqualTo("True/JobRunning");
+            });
+            assertThat(condition(get("hung"), "KafkaLagAvailable")).as("no reading yet").isEmpty();
+            assertThat(kafka.waiting()).as("the reading still waits").isPositive();
+        } finally {
+            kafka.lag(5);
+            kafka.release();
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(condition(get("hung"), "KafkaLagAvailable")).isEqualTo("True/KafkaLagRead");
+            assertThat(get("hung").getStatus().getKafkaLag().records()).isEqualTo(5L);
+        });
+    }
+
+    @Test
     void theLoginComesFromTheSecretAndNeverShowsInStatus() {
         kafka.lag(3);
         KafkaSourceSpec source = source("orders-revenue", "orders");
@@ -154,7 +177,7 @@ class KafkaLagStatusTest {
         client.secrets().inNamespace("sasl").resource(new SecretBuilder().withNewMetadata().withName("kafka-login")
                 .endMetadata().withData(Map.of("username", base64("lag-reader"), "password", base64("s3cr3t-pw"))).build())
                 .create();
-        // A spec edit reads again at once (without it, at the next lag interval).
+        // The next reading (every lag interval) has the new topic and the login.
         StreamJob job = get("sasl");
         job.getSpec().getKafkaSources().get(0).setTopics(List.of("orders", "refunds"));
         client.resource(job).update();

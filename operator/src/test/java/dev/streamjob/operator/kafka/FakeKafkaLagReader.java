@@ -3,6 +3,9 @@ package dev.streamjob.operator.kafka;
 import dev.streamjob.operator.api.v1alpha1.KafkaLag.TopicLag;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** A lag reader answering what the test says, and remembering the logins it was given. */
 public class FakeKafkaLagReader implements KafkaLagReader {
@@ -10,6 +13,8 @@ public class FakeKafkaLagReader implements KafkaLagReader {
     private volatile long records;
     private volatile String failure;
     private final List<KafkaLogin> logins = new CopyOnWriteArrayList<>();
+    private volatile CountDownLatch answer = new CountDownLatch(0);
+    private final AtomicInteger waiting = new AtomicInteger();
 
     /** From now on every topic lags by {@code records}. */
     public void lag(long records) {
@@ -22,6 +27,21 @@ public class FakeKafkaLagReader implements KafkaLagReader {
         this.failure = message;
     }
 
+    /** From now on readings wait (at most 2 minutes) until {@link #release}, like a Kafka that does not answer. */
+    public void hang() {
+        answer = new CountDownLatch(1);
+    }
+
+    /** Lets the waiting readings go on. */
+    public void release() {
+        answer.countDown();
+    }
+
+    /** How many readings are waiting now. */
+    public int waiting() {
+        return waiting.get();
+    }
+
     /** The logins of every reading so far. */
     public List<KafkaLogin> logins() {
         return logins;
@@ -30,6 +50,14 @@ public class FakeKafkaLagReader implements KafkaLagReader {
     @Override
     public List<TopicLag> read(KafkaLogin login, String consumerGroup, List<String> topics) throws KafkaLagException {
         logins.add(login);
+        waiting.incrementAndGet();
+        try {
+            answer.await(2, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            waiting.decrementAndGet();
+        }
         if (failure != null) {
             throw new KafkaLagException(failure, null);
         }
