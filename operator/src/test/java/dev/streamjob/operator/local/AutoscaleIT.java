@@ -108,15 +108,16 @@ class AutoscaleIT extends UpgradeTestBase {
             int written = feed.stop();
             Instant injected = Instant.now();
             OrderGenerator.produceRange(kafka.bootstrapServers(), batch, written, written + BACKLOG);
+            double writing = seconds(injected);
             feed = new InputFeed(batch, written + BACKLOG);
             AutoscalerStatus.AutoscalerDecision out = awaitAutoscaled(2, d -> d.reason().equals("ScaleOut"));
             assertThat(out.lagRecords()).as("the backlog was seen").isGreaterThan(10_000L);
-            System.out.printf("MEASURED autoscaler scale-out decided %.1f s after a backlog of %d orders was written,"
-                    + " in place at parallelism 2 after %.1f s: %s%n", secondsBetween(injected, out.time()), BACKLOG,
-                    seconds(injected), out.message());
+            System.out.printf("MEASURED autoscaler: a backlog of %d orders written in %.1f s; scale-out decided %.0f s"
+                    + " after the write began, running in place at parallelism 2 after %.1f s: %s%n", BACKLOG, writing,
+                    secondsBetween(injected, out.time()), seconds(injected), out.message());
 
             AutoscalerStatus.AutoscalerDecision back = awaitAutoscaled(1, d -> d.reason().equals("ScaleIn"));
-            System.out.printf("MEASURED autoscaler scale-in decided %.1f s after the backlog was written: %s%n",
+            System.out.printf("MEASURED autoscaler: scale-in decided %.0f s after the backlog's write began: %s%n",
                     secondsBetween(injected, back.time()), back.message());
 
             written = feed.stop();
