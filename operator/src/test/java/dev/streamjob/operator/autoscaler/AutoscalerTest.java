@@ -193,6 +193,32 @@ class AutoscalerTest {
     }
 
     @Test
+    void aNoisyInputRateAroundWhatTheParallelismCarriesDoesNotMakeItFlap() {
+        Random random = new Random(7);
+        List<Sample> samples = new ArrayList<>();
+        List<Recommendation> history = new ArrayList<>();
+        List<Decision> decisions = new ArrayList<>();
+        long offsets = 0;
+        double busyMs = 0;
+        for (int i = 0; i < 80; i++) { // 20 minutes at parallelism 2
+            Instant now = T0.plus(EVERY.multipliedBy(i));
+            // 60 to 160 orders/s (110 on average), kept up with; a subtask takes 5 ms per order
+            // (200/s), so at 50 % utilization a window averaging more than 100/s needs 2 and one
+            // averaging less needs 1: such dips come and go, never for a whole stabilization window.
+            double rate = 60 + 100 * random.nextDouble();
+            offsets += (long) (rate * EVERY.toSeconds());
+            busyMs += rate * EVERY.toSeconds() * 5;
+            samples.add(new Sample(now, 0, offsets, offsets, busyTime(busyMs, 2)));
+            Decision d = Autoscaler.decide(spec(), 2, samples, history, Optional.empty(), now);
+            history = d.history();
+            decisions.add(d);
+        }
+
+        assertThat(decisions).extracting(Decision::recommended).as("the noise reaches the recommendations").contains(1, 2);
+        assertThat(decisions).extracting(Decision::scaleTo).as("never applied").allMatch(OptionalInt::isEmpty);
+    }
+
+    @Test
     void noDecisionWithinTheCooldown() {
         Instant now = T0.plusSeconds(600);
         List<Recommendation> history = List.of(new Recommendation(now.minusSeconds(45), 2));
