@@ -1,10 +1,7 @@
 package dev.streamjob.operator.local;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.streamjob.operator.api.v1alpha1.StreamJob;
 import dev.streamjob.operator.api.v1alpha1.UpgradeMode;
-import dev.streamjob.testbed.CommittedRecords;
 import dev.streamjob.testbed.OrderBatch;
 import dev.streamjob.testbed.OrderGenerator;
 import dev.streamjob.testbed.WindowAggregate;
@@ -83,12 +80,7 @@ class UpgradeBenchmark extends UpgradeTestBase {
                 }
             }
 
-            int written = feed.stop();
-            OrderGenerator.produceRange(kafka.bootstrapServers(), batch, written, ORDERS);
-            List<WindowAggregate> expected = batch.expectedAggregates();
-            List<WindowAggregate> committed = WindowAggregate.fromJson(CommittedRecords.readUntil(kafka.bootstrapServers(),
-                    "revenue", values -> values.size() >= expected.size(), Duration.ofMinutes(3)));
-            assertThat(committed).containsExactlyInAnyOrderElementsOf(expected);
+            List<WindowAggregate> expected = finishInputAndAssertExactOutput(batch, feed.stop());
 
             System.out.printf("%nBENCHMARK upgrade downtime: example job, parallelism 2, 3 s checkpoints, %d orders/s, "
                     + "%d orders in, %d window aggregates out exactly once%n", 2 * CHUNK, ORDERS, expected.size());
