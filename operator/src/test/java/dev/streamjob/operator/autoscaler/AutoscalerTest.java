@@ -167,25 +167,37 @@ class AutoscalerTest {
         assertThat(d.history()).extracting(Recommendation::parallelism).containsExactly(1, 3, 1, 1);
     }
 
+    /**
+     * Decides at each sample in turn, at parallelism {@code current}, carrying the recommendations
+     * from one decision to the next as status does (no decision is applied).
+     */
+    private static List<Decision> decideAtEach(int current, List<Sample> samples) {
+        List<Recommendation> history = List.of();
+        List<Decision> decisions = new ArrayList<>();
+        for (int i = 0; i < samples.size(); i++) {
+            Decision d = Autoscaler.decide(spec(), current, samples.subList(0, i + 1), history, Optional.empty(),
+                    samples.get(i).time());
+            history = d.history();
+            decisions.add(d);
+        }
+        return decisions;
+    }
+
     @Test
     void aNoisyBusyRatioThatDipsNowAndThenDoesNotShrinkTheJob() {
         Random random = new Random(42);
         List<Sample> samples = new ArrayList<>();
-        List<Recommendation> history = new ArrayList<>();
-        List<Decision> decisions = new ArrayList<>();
         double busyMs = 0;
         for (int i = 0; i < 80; i++) { // 20 minutes at parallelism 2
-            Instant now = T0.plus(EVERY.multipliedBy(i));
             long offsets = 100L * 15 * i;
             // 100/s; busy between 0.15 and 0.5 of each 15 s at random. A window busy below 0.25
             // recommends 1 (capacity 100 / 0.25 = 400/s, 200/s per subtask, 100/s at 50 %), any
             // other 2: the recommendations flip, but never for a whole stabilization window.
             busyMs += (0.15 + 0.35 * random.nextDouble()) * EVERY.toMillis() * 2;
-            samples.add(new Sample(now, 0, offsets, offsets, busyTime(busyMs, 2)));
-            Decision d = Autoscaler.decide(spec(), 2, samples, history, Optional.empty(), now);
-            history = d.history();
-            decisions.add(d);
+            samples.add(new Sample(T0.plus(EVERY.multipliedBy(i)), 0, offsets, offsets, busyTime(busyMs, 2)));
         }
+
+        List<Decision> decisions = decideAtEach(2, samples);
 
         assertThat(decisions).extracting(Decision::recommended).as("the noise reaches the recommendations").contains(1, 2);
         assertThat(decisions).extracting(Decision::scaleTo).as("never applied").allMatch(OptionalInt::isEmpty);
@@ -196,23 +208,19 @@ class AutoscalerTest {
     void aNoisyInputRateAroundWhatTheParallelismCarriesDoesNotMakeItFlap() {
         Random random = new Random(7);
         List<Sample> samples = new ArrayList<>();
-        List<Recommendation> history = new ArrayList<>();
-        List<Decision> decisions = new ArrayList<>();
         long offsets = 0;
         double busyMs = 0;
         for (int i = 0; i < 80; i++) { // 20 minutes at parallelism 2
-            Instant now = T0.plus(EVERY.multipliedBy(i));
             // 60 to 160 orders/s (110 on average), kept up with; a subtask takes 5 ms per order
             // (200/s), so at 50 % utilization a window averaging more than 100/s needs 2 and one
             // averaging less needs 1: such dips come and go, never for a whole stabilization window.
             double rate = 60 + 100 * random.nextDouble();
             offsets += (long) (rate * EVERY.toSeconds());
             busyMs += rate * EVERY.toSeconds() * 5;
-            samples.add(new Sample(now, 0, offsets, offsets, busyTime(busyMs, 2)));
-            Decision d = Autoscaler.decide(spec(), 2, samples, history, Optional.empty(), now);
-            history = d.history();
-            decisions.add(d);
+            samples.add(new Sample(T0.plus(EVERY.multipliedBy(i)), 0, offsets, offsets, busyTime(busyMs, 2)));
         }
+
+        List<Decision> decisions = decideAtEach(2, samples);
 
         assertThat(decisions).extracting(Decision::recommended).as("the noise reaches the recommendations").contains(1, 2);
         assertThat(decisions).extracting(Decision::scaleTo).as("never applied").allMatch(OptionalInt::isEmpty);
