@@ -21,6 +21,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -41,8 +42,9 @@ public record DesiredResources(ConfigMap configMap, Service jobManagerService, D
      * run says which job id and restore point the JobManager gets and whether the pods run.
      */
     public static DesiredResources of(StreamJob job, OperatorConfig config, JobRun run) {
-        ConfigMap configMap = configMap(job, config, run);
-        String hash = configHash(job, config, run);
+        SortedMap<String, String> flinkConfig = FlinkConfig.of(job, config, run);
+        ConfigMap configMap = configMap(job, flinkConfig);
+        String hash = configHash(configMap, flinkConfig);
         boolean running = run.running();
         int taskManagers = StreamJobResources.taskManagerReplicas(run.parallelism(), FlinkConfig.slots(job.getSpec()));
         return new DesiredResources(
@@ -57,17 +59,17 @@ public record DesiredResources(ConfigMap configMap, Service jobManagerService, D
      * parallelism is applied to the running job in place (a rescale), so a change of it must not
      * roll the pods; a restarted JobManager reads the new value from the ConfigMap.
      */
-    static String configHash(StreamJob job, OperatorConfig config, JobRun run) {
-        Map<String, String> data = new TreeMap<>(configMap(job, config, run).getData());
-        var conf = FlinkConfig.of(job, config, run);
-        conf.remove(FlinkConfig.PARALLELISM);
-        data.put(StreamJobResources.FLINK_CONF_FILE, FlinkConfig.toYaml(conf));
+    static String configHash(ConfigMap configMap, SortedMap<String, String> flinkConfig) {
+        Map<String, String> data = new TreeMap<>(configMap.getData());
+        SortedMap<String, String> withoutParallelism = new TreeMap<>(flinkConfig);
+        withoutParallelism.remove(FlinkConfig.PARALLELISM);
+        data.put(StreamJobResources.FLINK_CONF_FILE, FlinkConfig.toYaml(withoutParallelism));
         return hash(data);
     }
 
-    static ConfigMap configMap(StreamJob job, OperatorConfig config, JobRun run) {
+    static ConfigMap configMap(StreamJob job, SortedMap<String, String> flinkConfig) {
         Map<String, String> data = new TreeMap<>();
-        data.put(StreamJobResources.FLINK_CONF_FILE, FlinkConfig.toYaml(FlinkConfig.of(job, config, run)));
+        data.put(StreamJobResources.FLINK_CONF_FILE, FlinkConfig.toYaml(flinkConfig));
         data.put(StreamJobResources.LOG4J_CONF_FILE, LOG4J_CONSOLE);
         if (job.getSpec().getJob().getSql() != null) {
             data.put(StreamJobResources.SQL_FILE, job.getSpec().getJob().getSql());
