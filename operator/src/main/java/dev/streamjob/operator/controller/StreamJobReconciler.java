@@ -216,14 +216,12 @@ public class StreamJobReconciler implements Reconciler<StreamJob>, Cleaner<Strea
      * {@code controller.kubernetes.io/pod-deletion-cost} annotation, low for pods that run no
      * task, high for those that do, so the ReplicaSet removes idle TaskManagers first (Kubernetes
      * docs: ReplicaSet, "Pod deletion cost"). Flink reports TaskManagers by resource id, which the
-     * operator sets to the pod name.
+     * operator sets to the pod name. The pods are this StreamJob's, from the informer.
      */
     private static void markIdleTaskManagers(StreamJob job, Context<StreamJob> context, Set<String> busy) {
         String namespace = job.getMetadata().getNamespace();
         for (Pod pod : context.getSecondaryResources(Pod.class)) {
-            Map<String, String> labels = pod.getMetadata().getLabels();
-            if (labels == null || !StreamJobResources.Component.TASKMANAGER.label().equals(labels.get(StreamJobResources.COMPONENT_LABEL))
-                    || !job.getMetadata().getName().equals(labels.get(StreamJobResources.NAME_LABEL))) {
+            if (!StreamJobResources.Component.TASKMANAGER.of(pod)) {
                 continue;
             }
             String cost = busy.contains(pod.getMetadata().getName()) ? BUSY_POD_DELETION_COST : IDLE_POD_DELETION_COST;

@@ -1,6 +1,7 @@
 package dev.streamjob.operator.model;
 
 import dev.streamjob.operator.api.v1alpha1.StreamJob;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -68,6 +69,12 @@ public final class StreamJobResources {
         /** The value of {@link #COMPONENT_LABEL}. */
         public String label() {
             return label;
+        }
+
+        /** Whether a pod (or another object) carries this component's label. */
+        public boolean of(HasMetadata resource) {
+            Map<String, String> labels = resource.getMetadata().getLabels();
+            return labels != null && label.equals(labels.get(COMPONENT_LABEL));
         }
     }
 

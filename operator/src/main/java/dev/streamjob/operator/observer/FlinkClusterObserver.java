@@ -98,7 +98,7 @@ public class FlinkClusterObserver {
     static Optional<ContainerProblem> problem(Collection<Pod> pods, Component component) {
         return pods.stream()
                 .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-                .filter(p -> component.label().equals(p.getMetadata().getLabels().get(StreamJobResources.COMPONENT_LABEL)))
+                .filter(component::of)
                 .sorted(Comparator.comparing((Pod p) -> p.getMetadata().getCreationTimestamp(),
                         Comparator.nullsFirst(Comparator.naturalOrder())).reversed())
                 .map(FlinkClusterObserver::problem)
@@ -114,7 +114,7 @@ public class FlinkClusterObserver {
     static Optional<ContainerProblem> crashed(Collection<Pod> pods, Component component) {
         return pods.stream()
                 .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-                .filter(p -> component.label().equals(p.getMetadata().getLabels().get(StreamJobResources.COMPONENT_LABEL)))
+                .filter(component::of)
                 .filter(p -> p.getStatus() != null && p.getStatus().getContainerStatuses() != null)
                 .flatMap(p -> p.getStatus().getContainerStatuses().stream())
                 .filter(s -> StreamJobResources.FLINK_CONTAINER.equals(s.getName()))
