@@ -61,6 +61,7 @@ public class FakeKafkaLagReader implements KafkaLagReader {
         if (failure != null) {
             throw new KafkaLagException(failure, null);
         }
-        return topics.stream().map(t -> new TopicLag(consumerGroup, t, 2, records)).toList();
+        // Nothing committed yet: the lag is the whole log.
+        return topics.stream().map(t -> new TopicLag(consumerGroup, t, 2, records, records, 0L)).toList();
     }
 }

@@ -35,10 +35,5 @@ public record KafkaLag(
             @JsonPropertyDescription("Records not yet committed by the group.") Long records,
             @JsonPropertyDescription("Sum of the partitions' log end offsets.") Long endOffsets,
             @JsonPropertyDescription("Sum of the group's committed offsets (log start offset where none).") Long committedOffsets) {
-
-        /** A topic's lag without the offset sums (tests). */
-        public TopicLag(String consumerGroup, String topic, Integer partitions, Long records) {
-            this(consumerGroup, topic, partitions, records, null, null);
-        }
     }
 }
