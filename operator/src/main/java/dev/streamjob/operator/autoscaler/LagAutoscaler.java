@@ -61,13 +61,13 @@ public class LagAutoscaler {
             ObservedState observed, KubernetesClient client, Instant now) {
         AutoscalerSpec spec = job.getSpec().getAutoscaler();
         String uid = job.getMetadata().getUid();
-        StreamJobStatus previous = job.getStatus() == null ? new StreamJobStatus() : job.getStatus();
+        AutoscalerStatus before = job.getStatus() == null ? null : job.getStatus().getAutoscaler();
         if (spec == null) {
             samples.remove(uid);
             status.setAutoscaler(null);
             return Optional.empty();
         }
-        status.setAutoscaler(previous.getAutoscaler());
+        status.setAutoscaler(before);
         if (!steady(status, observed)) {
             samples.remove(uid);
             return Optional.empty();
@@ -77,24 +77,19 @@ public class LagAutoscaler {
         }
         Deque<Autoscaler.Sample> window = samples.computeIfAbsent(uid, u -> new ArrayDeque<>());
         Duration metricWindow = Durations.parse(spec.getMetricWindow());
-        synchronized (window) {
-            window.addLast(sample(read, observed));
-            while (!window.isEmpty() && window.peekFirst().time().isBefore(now.minus(metricWindow))) {
-                window.removeFirst();
-            }
+        // JOSDK reconciles one StreamJob at a time, so its window is never used concurrently.
+        window.addLast(sample(read, observed));
+        while (!window.isEmpty() && window.peekFirst().time().isBefore(now.minus(metricWindow))) {
+            window.removeFirst();
         }
         int current = status.getParallelism();
-        List<Autoscaler.Recommendation> history = Optional.ofNullable(previous.getAutoscaler())
+        List<Autoscaler.Recommendation> history = Optional.ofNullable(before)
                 .map(AutoscalerStatus::recommendations).orElse(List.of()).stream()
                 .map(r -> new Autoscaler.Recommendation(Instant.parse(r.time()), r.parallelism())).toList();
-        Autoscaler.Decision decision;
-        synchronized (window) {
-            decision = Autoscaler.decide(spec, current, List.copyOf(window), history, lastRescale(status), now);
-        }
+        Autoscaler.Decision decision = Autoscaler.decide(spec, current, List.copyOf(window), history, lastRescale(status), now);
         LOG.debugf("StreamJob %s/%s: autoscaler %s: %s", job.getMetadata().getNamespace(), job.getMetadata().getName(),
                 decision.reason(), decision.message());
         AutoscalerStatus.AutoscalerDecision recorded = record(decision, now);
-        AutoscalerStatus before = previous.getAutoscaler();
         AutoscalerStatus next = new AutoscalerStatus(recorded, before == null ? null : before.lastScale(),
                 decision.history().stream().map(r -> new AutoscalerStatus.Recommendation(time(r.time()), r.parallelism()))
                         .toList());

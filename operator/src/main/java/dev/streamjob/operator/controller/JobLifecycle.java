@@ -588,11 +588,10 @@ public class JobLifecycle {
             if (!details.get().allTasksRunning() || details.get().parallelism() != to) {
                 return Step.of(state, true).requeueAfter(OPERATION_POLL);
             }
-            long seconds = Duration.between(Instant.parse(op.startedAt()), now).toSeconds();
             Rescale done = completed(state.lastRescale(), now);
             RunState finished = state.withOperation(null).withRun(run.withParallelism(to)).withLastRescale(done);
             StatusEvent event = normal(Reason.Rescaled, "rescaled in place from parallelism " + from + " to " + to + " in "
-                    + seconds + " s; job " + run.jobId() + " kept running from its newest checkpoint");
+                    + done.seconds() + " s; job " + run.jobId() + " kept running from its newest checkpoint");
             if (to > from) {
                 return Step.of(finished, true, event);
             }
